@@ -1,0 +1,130 @@
+"""Back-office screens of invoices and credit notes: made from sales orders, never typed in.
+
+Lists filter on state, kind, company and "VAT number missing" (business orders to chase). Actions call the
+invoicing services: Post, Cancel draft, Refund (a full credit note), Download PDF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from sellersync.accounting import invoicing
+from sellersync.accounting.admin import _run_on_each
+from sellersync.accounting.models import Invoice, InvoiceLine
+from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
+
+INVOICE_LINE_FIELDS = (
+    "description",
+    "product",
+    "quantity",
+    "unit_price",
+    "discount_amount",
+    "tax",
+    "tax_collected_by_marketplace",
+    "subtotal",
+    "tax_amount",
+    "total",
+)
+
+
+class InvoiceLineInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = InvoiceLine
+    fk_name = "invoice"
+    extra = 0
+    fields = INVOICE_LINE_FIELDS
+    readonly_fields = INVOICE_LINE_FIELDS
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Invoices and credit notes, read-only: their amounts come from the sales order."""
+
+    list_display = (
+        "__str__",
+        "kind",
+        "date",
+        "partner",
+        "origin",
+        "amount_total",
+        "amount_tax_marketplace",
+        "currency",
+        "state",
+        "vat_number_missing",
+    )
+    list_filter = ("state", "kind", "company", "vat_number_missing", "is_business", "date")
+    search_fields = ("number", "origin", "partner__name", "buyer_vat_number", "sales_order__name")
+    date_hierarchy = "date"
+    readonly_fields = (
+        "company",
+        "journal",
+        "kind",
+        "number",
+        "state",
+        "partner",
+        "sales_order",
+        "credited_invoice",
+        "origin",
+        "date",
+        "currency",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_tax_marketplace",
+        "amount_total",
+        "amount_receivable",
+        "is_business",
+        "buyer_vat_number",
+        "vat_number_missing",
+        "reason",
+        "transaction_id",
+        "entry",
+        "created_at",
+        "posted_at",
+    )
+    fields = readonly_fields
+    inlines = (InvoiceLineInline,)
+    actions = ("post_selected", "cancel_selected", "refund_selected", "download_pdf")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # invoices are made from sales orders
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False  # numbered documents are kept; drafts are canceled
+
+    @admin.action(description=_("Post"))
+    def post_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        _run_on_each(self, request, queryset, invoicing.post_invoice, str(_("%(count)d document(s) posted.")))
+
+    @admin.action(description=_("Cancel draft"))
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        _run_on_each(
+            self, request, queryset, invoicing.cancel_invoice, str(_("%(count)d draft(s) canceled."))
+        )
+
+    @admin.action(description=_("Refund with a credit note (draft)"))
+    def refund_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        _run_on_each(
+            self,
+            request,
+            queryset,
+            lambda invoice: invoicing.create_credit_note(invoice, reason=str(_("Refund"))),
+            str(_("%(count)d credit note(s) created.")),
+        )
+
+    @admin.action(description=_("Download PDF"))
+    def download_pdf(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> Any:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one document to download."), messages.WARNING)
+            return None
+        invoice = queryset.get()
+        response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
+        return response

@@ -1,0 +1,149 @@
+"""The PDF of an invoice or credit note (fpdf2), uploaded to Amazon or downloaded from the back office.
+
+Amazon buyers cannot be e-mailed, so the document carries what a buyer (or a tax inspector) needs: seller
+and buyer with VAT numbers, number and date, the Amazon order id, lines with their tax, totals, and the tax
+that Amazon collected and remits. A Unicode TrueType font is used when one is found (setting
+`INVOICE_PDF_FONT`, else DejaVu Sans); otherwise the PDF core font, with characters outside Latin-1 replaced.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from sellersync.accounting.models import Invoice, InvoiceLine
+
+DEFAULT_FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+)
+FONT_NAME = "invoice"
+
+
+def _font_path() -> Path | None:
+    configured = getattr(settings, "INVOICE_PDF_FONT", "")
+    for candidate in ([configured] if configured else []) + list(DEFAULT_FONT_PATHS):
+        path = Path(candidate)
+        if path.is_file():
+            return path
+    return None
+
+
+class _Document:
+    """A one-column A4 document with a Unicode font when available."""
+
+    def __init__(self) -> None:
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_auto_page_break(auto=True, margin=15)
+        self.pdf.add_page()
+        font = _font_path()
+        self.unicode = font is not None
+        if font is not None:
+            self.pdf.add_font(FONT_NAME, fname=str(font))
+            self.family = FONT_NAME
+        else:
+            self.family = "helvetica"
+
+    def text(self, value: object) -> str:
+        text = str(value)
+        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def line(self, value: object, size: int = 10, height: float = 6) -> None:
+        self.pdf.set_font(self.family, size=size)
+        self.pdf.multi_cell(0, height, self.text(value), new_x="LMARGIN", new_y="NEXT")
+
+    def row(self, cells: list[object], widths: list[float], size: int = 9) -> None:
+        self.pdf.set_font(self.family, size=size)
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            align = "L" if index == 0 else "R"
+            self.pdf.cell(width, 6, self.text(cell)[:60], border="B", align=align)
+        self.pdf.ln(6)
+
+
+def _money(amount: Decimal, invoice: Invoice) -> str:
+    places = invoice.currency.decimal_places
+    return f"{amount:,.{places}f} {invoice.currency_id}"
+
+
+def _title(invoice: Invoice) -> str:
+    kind = _("Credit note") if invoice.is_credit_note else _("Invoice")
+    return f"{kind} {invoice.number or _('(draft)')}"
+
+
+def _parties(doc: _Document, invoice: Invoice) -> None:
+    company = invoice.company
+    doc.line(company.name, size=11)
+    if company.vat_number:
+        doc.line(_("VAT number: %(vat)s") % {"vat": company.vat_number})
+    partner = invoice.partner
+    address = ", ".join(
+        part for part in (partner.street, partner.postal_code, partner.city, partner.country_code) if part
+    )
+    doc.line(_("Bill to: %(name)s") % {"name": partner.company_name or partner.name}, size=11)
+    if address:
+        doc.line(address)
+    if invoice.buyer_vat_number:
+        doc.line(_("Buyer VAT number: %(vat)s") % {"vat": invoice.buyer_vat_number})
+
+
+def _header(doc: _Document, invoice: Invoice) -> None:
+    doc.line(_title(invoice), size=16, height=10)
+    doc.line(_("Date: %(date)s") % {"date": invoice.date.isoformat()})
+    doc.line(_("Order: %(order)s") % {"order": invoice.origin})
+    if invoice.credited_invoice is not None:
+        doc.line(_("Refund of invoice %(number)s") % {"number": invoice.credited_invoice.number})
+    if invoice.reason:
+        doc.line(_("Reason: %(reason)s") % {"reason": invoice.reason})
+
+
+def _lines(doc: _Document, invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    widths = [80.0, 20.0, 30.0, 30.0, 30.0]
+    doc.row([_("Description"), _("Quantity"), _("Untaxed"), _("Tax"), _("Total")], widths)
+    for line in lines:
+        description = line.description or (str(line.product) if line.product else "")
+        quantity = f"{line.quantity.normalize():f}"
+        doc.row(
+            [
+                description,
+                quantity,
+                _money(line.subtotal, invoice),
+                _money(line.tax_amount, invoice),
+                _money(line.total, invoice),
+            ],
+            widths,
+        )
+
+
+def _totals(doc: _Document, invoice: Invoice) -> None:
+    doc.line(_("Untaxed amount: %(amount)s") % {"amount": _money(invoice.amount_untaxed, invoice)})
+    doc.line(_("Taxes: %(amount)s") % {"amount": _money(invoice.amount_tax, invoice)})
+    doc.line(_("Total: %(amount)s") % {"amount": _money(invoice.amount_total, invoice)}, size=12)
+    if invoice.amount_tax_marketplace:
+        doc.line(
+            _("Of which tax collected and remitted by Amazon (marketplace facilitator): %(amount)s")
+            % {"amount": _money(invoice.amount_tax_marketplace, invoice)}
+        )
+    doc.line(_("Paid through Amazon."))
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice (or credit note) as PDF bytes."""
+    invoice = Invoice.objects.select_related("company", "partner", "currency", "credited_invoice").get(
+        pk=invoice.pk
+    )
+    lines = list(invoice.lines.select_related("product").order_by("sequence", "pk"))
+    doc = _Document()
+    _header(doc, invoice)
+    _parties(doc, invoice)
+    _lines(doc, invoice, lines)
+    _totals(doc, invoice)
+    return bytes(doc.pdf.output())
+
+
+def pdf_filename(invoice: Invoice) -> str:
+    """A file name for downloads, e.g. INV-2026-00001.pdf."""
+    return f"{(invoice.number or f'draft-{invoice.pk}').replace('/', '-')}.pdf"

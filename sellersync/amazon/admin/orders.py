@@ -1,0 +1,130 @@
+"""Amazon orders (bindings) with their version history, and offers (SKU -> product)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sellersync.amazon import services
+from sellersync.amazon.choices import OrderSyncState
+from sellersync.amazon.models import AmazonOffer, AmazonOrder, AmazonOrderEvent
+
+
+def pretty_json(value: object) -> str:
+    return format_html(
+        "<pre style='white-space:pre-wrap'>{}</pre>", json.dumps(value, indent=2, sort_keys=True)
+    )
+
+
+class AmazonOrderEventInline(admin.TabularInline):
+    """Status history: every version received, its payload without buyer data (buyer data is never shown)."""
+
+    model = AmazonOrderEvent
+    extra = 0
+    fields = ("amazon_status", "amazon_updated_at", "api_version", "received_at", "payload_pretty")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("payload (without buyer data)"))
+    def payload_pretty(self, event: AmazonOrderEvent) -> str:
+        return pretty_json(event.payload)
+
+
+@admin.register(AmazonOrder)
+class AmazonOrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "amazon_id",
+        "account",
+        "marketplace_id",
+        "fulfillment_channel",
+        "amazon_status",
+        "purchase_date",
+        "sales_order_link",
+        "sync_state",
+        "last_error_excerpt",
+    )
+    list_filter = (
+        "account",
+        "marketplace_id",
+        "fulfillment_channel",
+        "amazon_status",
+        "sync_state",
+        "purchase_date",
+    )
+    search_fields = ("amazon_id", "sales_order__name")
+    date_hierarchy = "purchase_date"
+    list_select_related = ("account", "sales_order")
+    readonly_fields = (
+        "account",
+        "amazon_id",
+        "sales_order_link",
+        "marketplace_id",
+        "fulfillment_channel",
+        "amazon_status",
+        "purchase_date",
+        "amazon_updated_at",
+        "is_business_order",
+        "is_prime",
+        "buyer_vat_number",
+        "latest_ship_date",
+        "latest_delivery_date",
+        "sync_state",
+        "last_error",
+        "attempts",
+        "next_retry_at",
+        "synced_at",
+    )
+    exclude = ("sales_order",)
+    inlines = (AmazonOrderEventInline,)
+    actions = ("retry_selected",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # bindings are created by the synchronization
+
+    @admin.display(description=gettext_lazy("sales order"), ordering="sales_order__name")
+    def sales_order_link(self, binding: AmazonOrder) -> str:
+        if binding.sales_order is None:
+            return "—"
+        url = reverse("admin:sales_salesorder_change", args=(binding.sales_order_id,))
+        return format_html('<a href="{}">{}</a>', url, binding.sales_order.name)
+
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_excerpt(self, binding: AmazonOrder) -> str:
+        return binding.last_error[:80]
+
+    @admin.action(description=gettext_lazy("Retry (fetch again from Amazon)"))
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
+        failed = queryset.filter(sync_state=OrderSyncState.FAILED).select_related("account").order_by("pk")
+        recovered = 0
+        for binding in failed:
+            result = services.recover_order(binding.account, binding.amazon_id)
+            if result.sync_state == OrderSyncState.SYNCED:
+                recovered += 1
+            else:
+                self.message_user(request, f"{result.amazon_id}: {result.last_error}", messages.ERROR)
+        skipped = queryset.count() - len(failed)
+        if recovered:
+            self.message_user(request, _("%(count)d order(s) synchronized.") % {"count": recovered})
+        if skipped:
+            self.message_user(
+                request, _("%(count)d order(s) were not failed: left as they are.") % {"count": skipped}
+            )
+
+
+@admin.register(AmazonOffer)
+class AmazonOfferAdmin(admin.ModelAdmin):
+    list_display = ("sku", "product", "account", "marketplace_id", "asin", "fulfillment_channel")
+    list_filter = ("account", "marketplace_id", "fulfillment_channel")
+    search_fields = ("sku", "asin", "product__name", "product__default_code")
+    list_select_related = ("product", "account")
+    raw_id_fields = ("product",)

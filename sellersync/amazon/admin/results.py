@@ -1,0 +1,40 @@
+"""How a service's outcome is told to the user: one admin message per sync run or refusal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from sellersync.amazon.choices import SyncRunStatus
+from sellersync.amazon.models import SyncRun
+
+
+def describe_run(run: SyncRun) -> str:
+    """One line: kind, counts and duration of a sync run (and its error, if it stopped)."""
+    text = _(
+        "%(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(failed)d failed "
+        "(%(pages)d pages, %(calls)d API calls)."
+    ) % {
+        "kind": run.get_kind_display(),
+        "created": run.orders_created,
+        "updated": run.orders_updated,
+        "unchanged": run.orders_unchanged,
+        "failed": run.orders_failed,
+        "pages": run.pages,
+        "calls": run.api_calls,
+    }
+    if run.error:
+        text += " " + _("Error: %(error)s") % {"error": run.error}
+    return text
+
+
+def report_run(request: HttpRequest, run: SyncRun) -> None:
+    """A success message for a finished run, a warning when orders failed, an error when it stopped."""
+    if run.status == SyncRunStatus.FAILED:
+        level = messages.ERROR
+    elif run.orders_failed:
+        level = messages.WARNING
+    else:
+        level = messages.SUCCESS
+    messages.add_message(request, level, describe_run(run))

@@ -1,0 +1,127 @@
+"""Stock with Amazon in the back office: FBA inventory differences per account, and stock moves per account.
+
+- FBA inventory levels: Amazon's count beside ours per SKU, with actions to read Amazon's count again and
+  to set our Amazon location to Amazon's count (an inventory adjustment, when the user decides so).
+- Stock moves: stock's "product moves" list gains an "Amazon account" filter (moves in or out of the
+  account's Amazon location), for accounts that keep their FBA stock in different locations.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sellersync.amazon.models import AmazonAccount, FbaInventoryLevel
+from sellersync.amazon.services import client_for_account
+from sellersync.amazon.sync.import_fba_inventory import amazon_location_of, import_fba_inventory
+from sellersync.spapi.errors import SpApiError
+from sellersync.stock import services as stock_services
+from sellersync.stock.admin import MoveAdmin
+from sellersync.stock.models import Move
+
+
+class DifferenceFilter(admin.SimpleListFilter):
+    title = gettext_lazy("difference")
+    parameter_name = "difference"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Amazon and we disagree")), ("no", _("In step"))]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]
+    ) -> QuerySet[FbaInventoryLevel]:
+        if self.value() == "yes":
+            return queryset.exclude(difference=0)
+        if self.value() == "no":
+            return queryset.filter(difference=0)
+        return queryset
+
+
+@admin.register(FbaInventoryLevel)
+class FbaInventoryLevelAdmin(admin.ModelAdmin):
+    list_display = (
+        "sku",
+        "product",
+        "account",
+        "marketplace_id",
+        "amazon_fulfillable",
+        "amazon_total",
+        "our_quantity",
+        "difference",
+        "fetched_at",
+    )
+    list_filter = ("account", DifferenceFilter, "marketplace_id")
+    search_fields = ("sku", "product__name", "product__default_code")
+    readonly_fields = list_display
+    actions = ("refresh_from_amazon", "adopt_amazon_count")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows come from Amazon's FBA inventory
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Read FBA inventory from Amazon again"))
+    def refresh_from_amazon(self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]) -> None:
+        accounts = AmazonAccount.objects.filter(pk__in=queryset.values("account")).order_by("pk")
+        for account in accounts:
+            try:
+                with client_for_account(account) as client:
+                    levels = import_fba_inventory(account, client)
+            except SpApiError as error:
+                self.message_user(request, f"{account}: {error}", messages.ERROR)
+            else:
+                text = _("%(account)s: %(count)d SKU(s) read.") % {"account": account, "count": len(levels)}
+                self.message_user(request, text, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Set our Amazon location to Amazon's count"))
+    def adopt_amazon_count(self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]) -> None:
+        adjusted = 0
+        for level in queryset.select_related("account", "product").order_by("pk"):
+            if level.product is None:
+                continue
+            product_total = sum(
+                other.amazon_total
+                for other in FbaInventoryLevel.objects.filter(account=level.account, product=level.product)
+            )
+            location = amazon_location_of(level.account)
+            if stock_services.adjust_inventory(location, level.product, Decimal(product_total)) is not None:
+                adjusted += 1
+            FbaInventoryLevel.objects.filter(account=level.account, product=level.product).update(
+                our_quantity=Decimal(product_total), difference=Decimal(0)
+            )
+        self.message_user(
+            request, _("%(count)d product(s) adjusted.") % {"count": adjusted}, messages.SUCCESS
+        )
+
+
+class AmazonAccountMoveFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Amazon account")
+    parameter_name = "amazon_account"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(str(account.pk), str(account)) for account in AmazonAccount.objects.order_by("name", "pk")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Move]) -> QuerySet[Move]:
+        if not self.value():
+            return queryset
+        account = AmazonAccount.objects.filter(pk=self.value()).first()
+        if account is None:
+            return queryset.none()
+        location = amazon_location_of(account)
+        return queryset.filter(Q(source_location=location) | Q(destination_location=location))
+
+
+class AmazonMoveAdmin(MoveAdmin):
+    """Stock's product moves, filterable by Amazon account too."""
+
+    list_filter = (*MoveAdmin.list_filter, AmazonAccountMoveFilter)
+
+
+admin.site.unregister(Move)
+admin.site.register(Move, AmazonMoveAdmin)

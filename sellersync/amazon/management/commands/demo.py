@@ -1,0 +1,166 @@
+"""`sellersync demo` (`make demo`): the whole thing in one command, on this machine.
+
+Migrates, seeds a "Demo Store" company and a superuser `admin`, starts the local SP-API sandbox in a thread
+of this process (its state in var/sandbox.sqlite3, its clock running `--time-scale` times faster so that the
+seller "lives on"), registers an Amazon account per sandbox seller (NA with access to buyer data, EU
+without), then runs the worker and the web server as child processes. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from sellersync.amazon import services
+from sellersync.amazon.choices import Region
+from sellersync.amazon.models import AmazonAccount
+from sellersync.core.models import Company, Currency
+from sellersync.core.services import create_company
+from sellersync.sandbox.app import create_app
+from sellersync.sandbox.server import serve_in_thread
+from sellersync.stock.services import get_or_create_amazon_location, setup_company_stock
+
+DEMO_COMPANY = "Demo Store"
+DEMO_USER = "admin"
+DEMO_REGIONS = (Region.NA, Region.EU)  # NA: buyer data granted; EU: not granted ("Amazon Customer")
+FIRST_SYNC_DAYS_BACK = 3
+STOP_TIMEOUT_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Start the demo: web server, worker and local SP-API sandbox, seeded with a demo seller."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
+        parser.add_argument("--sandbox-state", type=Path, default=Path(settings.VAR_DIR) / "sandbox.sqlite3")
+        parser.add_argument("--time-scale", type=float, default=60.0, help="sandbox seconds per real second")
+        parser.add_argument("--setup-only", action="store_true", help="prepare everything, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        company = demo_company()
+        password = demo_superuser()
+        app = create_app(options["sandbox_state"], time_scale=options["time_scale"])
+        with serve_in_thread(app, port=options["sandbox_port"]) as sandbox_url:
+            accounts = demo_accounts(company, sandbox_url)
+            self.stdout.write(f"SP-API sandbox: {sandbox_url} (x{options['time_scale']:g} time)")
+            for account in accounts:
+                self.stdout.write(f"Amazon account: {account} ({account.marketplaces.count()} marketplaces)")
+            if options["setup_only"]:
+                return
+            self._serve(options["port"], options["time_scale"], password)
+
+    def _serve(self, port: int, time_scale: float, password: str) -> None:
+        env = {
+            **os.environ,
+            "SPAPI_TIME_SCALE": str(time_scale),
+            "DJANGO_SETTINGS_MODULE": "sellersync.settings",
+        }
+        cli = [sys.executable, "-m", "sellersync.cli"]
+        children = [
+            subprocess.Popen([*cli, "worker"], env=env),  # noqa: S603 - our interpreter, fixed arguments
+            subprocess.Popen([*cli, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env),  # noqa: S603
+        ]
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, _raise_keyboard_interrupt)
+        self.stdout.write(self.style.SUCCESS(f"\nsellersync: http://127.0.0.1:{port}/"))
+        self.stdout.write(f"login: {DEMO_USER}   password: {password}\nCtrl-C stops everything.")
+        try:
+            while all(child.poll() is None for child in children):
+                try:
+                    children[0].wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    continue
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping...")
+        finally:
+            _stop(children)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def demo_company() -> Company:
+    """The "Demo Store" company (USD), with its warehouse and Amazon location."""
+    company = Company.objects.filter(name=DEMO_COMPANY).first()
+    if company is None:
+        company = create_company(DEMO_COMPANY, Currency.objects.get(code="USD"), "US")
+    setup_company_stock(company)
+    get_or_create_amazon_location(company)
+    return company
+
+
+def demo_superuser() -> str:
+    """The `admin` superuser, with DEMO_PASSWORD or a new random password; returns the password."""
+    password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    user, _created = get_user_model().objects.get_or_create(
+        username=DEMO_USER, defaults={"is_staff": True, "is_superuser": True, "email": "admin@localhost"}
+    )
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return password
+
+
+def demo_accounts(company: Company, sandbox_url: str) -> list[AmazonAccount]:
+    """One account per sandbox seller of the demo regions, pointed at the sandbox, marketplaces read."""
+    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
+        sellers = http.get("/_sandbox/sellers").json()
+        sandbox_now = datetime.fromisoformat(http.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
+    accounts = []
+    for region in DEMO_REGIONS:
+        seller = next(seller for seller in sellers if seller["region"] == region)
+        account = _demo_account(
+            company, seller, sandbox_url, sandbox_now - timedelta(days=FIRST_SYNC_DAYS_BACK)
+        )
+        services.update_marketplaces(account)
+        accounts.append(account)
+    return accounts
+
+
+def _demo_account(
+    company: Company, seller: dict[str, Any], sandbox_url: str, first_sync: datetime
+) -> AmazonAccount:
+    account, created = AmazonAccount.objects.update_or_create(
+        company=company,
+        name=f"{seller['name']} ({seller['region']})",
+        defaults={
+            "seller_id": seller["seller_id"],
+            "region": seller["region"],
+            "lwa_client_id": seller["client_id"],
+            "lwa_client_secret": seller["client_secret"],
+            "refresh_token": seller["refresh_token"],
+            "api_base_url": sandbox_url,
+            "lwa_token_url": f"{sandbox_url}/auth/o2/token",
+            "sync_interval_minutes": 1,
+        },
+    )
+    if created:
+        account.last_order_sync = first_sync
+        account.save(update_fields=["last_order_sync"])
+    return account

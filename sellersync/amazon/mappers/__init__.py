@@ -1,0 +1,1 @@
+"""Pure functions from SP-API payload models to domain dataclasses: no ORM, no I/O."""

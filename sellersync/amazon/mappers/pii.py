@@ -1,0 +1,98 @@
+"""Split the buyer's personal data out of a raw Orders payload (v0 or 2026-01-01) before it is stored.
+
+The raw payload of each order version is kept for traceability (issue 3); what identifies a person —
+names, street lines, phone, e-mail, company, tax numbers, purchase order number, gift messages, delivery
+instructions — is removed from it and returned apart, keyed by JSON Pointer (RFC 6901), so the caller
+can store it encrypted and erase it on request. City, region, postal code and country stay: Amazon
+shares them without PII access, and so does the anonymous customer.
+
+Keys are matched by name wherever they appear, in both APIs' spellings; an object under a PII key
+(e.g. `BuyerTaxInfo`, `taxRegistrations`) is removed whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+V0_PII_KEYS = frozenset(
+    {
+        "Name",
+        "CompanyName",
+        "AddressLine1",
+        "AddressLine2",
+        "AddressLine3",
+        "Phone",
+        "ExtendedFields",
+        "DeliveryPreferences",
+        "BuyerEmail",
+        "BuyerName",
+        "BuyerCompanyName",
+        "BuyerTaxInfo",
+        "BuyerTaxInformation",
+        "PurchaseOrderNumber",
+        "BuyerCustomizedInfo",
+        "GiftMessageText",
+    }
+)
+V2026_PII_KEYS = frozenset(
+    {
+        "name",
+        "companyName",
+        "addressLine1",
+        "addressLine2",
+        "addressLine3",
+        "phone",
+        "extendedFields",
+        "deliveryPreference",
+        "buyerName",
+        "buyerEmail",
+        "buyerCompanyName",
+        "buyerPurchaseOrderNumber",
+        "taxRegistrations",
+        "giftMessage",
+        "customization",
+    }
+)
+PII_KEYS = V0_PII_KEYS | V2026_PII_KEYS
+
+
+def split_pii(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(payload without PII, {json_pointer: removed value}); `raw` itself is left untouched."""
+    cleaned = copy.deepcopy(raw)
+    removed: dict[str, Any] = {}
+    _strip(cleaned, "", removed)
+    return cleaned, removed
+
+
+def merge_pii(payload: dict[str, Any], pii: dict[str, Any]) -> dict[str, Any]:
+    """The payload with the removed parts put back (the inverse of `split_pii`)."""
+    merged = copy.deepcopy(payload)
+    for pointer, value in pii.items():
+        *parents, key = [_unescape(token) for token in pointer.split("/")[1:]]
+        target: Any = merged
+        for token in parents:
+            target = target[int(token)] if isinstance(target, list) else target[token]
+        target[key] = copy.deepcopy(value)
+    return merged
+
+
+def _strip(node: Any, pointer: str, removed: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        for key in list(node):
+            child_pointer = f"{pointer}/{_escape(key)}"
+            if key in PII_KEYS:
+                removed[child_pointer] = node.pop(key)
+            else:
+                _strip(node[key], child_pointer, removed)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            _strip(child, f"{pointer}/{index}", removed)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")

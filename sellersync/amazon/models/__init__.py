@@ -1,0 +1,21 @@
+"""The connector's models: the backend (AmazonAccount), its marketplaces and offers, the bindings between
+Amazon ids and local records, sync runs, and the messages sent to Amazon."""
+
+from sellersync.amazon.models.accounts import AmazonAccount, AmazonMarketplace, AmazonOffer
+from sellersync.amazon.models.bindings import AmazonOrder, AmazonOrderEvent
+from sellersync.amazon.models.inventory import FbaInventoryLevel
+from sellersync.amazon.models.runs import OutboundMessage, SyncRun
+from sellersync.amazon.models.settlements import AmazonSettlement, AmazonSettlementLine
+
+__all__ = [
+    "AmazonAccount",
+    "AmazonMarketplace",
+    "AmazonOffer",
+    "AmazonOrder",
+    "AmazonOrderEvent",
+    "AmazonSettlement",
+    "AmazonSettlementLine",
+    "FbaInventoryLevel",
+    "OutboundMessage",
+    "SyncRun",
+]

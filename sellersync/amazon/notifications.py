@@ -1,0 +1,56 @@
+"""E-mails to an account's responsible users: one summary per feed (or confirmShipment pass) listing the
+shipments and cancellations Amazon refused, with Amazon's own error text. Django's e-mail framework sends
+them (the console or file backend in the demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+from sellersync.amazon.models import AmazonAccount, OutboundMessage
+
+
+def responsible_addresses(account: AmazonAccount) -> list[str]:
+    """E-mail addresses of the account's responsible users (active ones with an address)."""
+    users = account.responsible_users.filter(is_active=True).exclude(email="").order_by("pk")
+    return [user.email for user in users]
+
+
+def notify_failed_shipments(
+    account: AmazonAccount, failed: Sequence[OutboundMessage], *, feed_id: str
+) -> int:
+    """Send one summary e-mail about these failed messages; returns the number of e-mails sent (0 or 1)."""
+    recipients = responsible_addresses(account)
+    if not failed or not recipients:
+        return 0
+    subject = _("Amazon: %(count)d message(s) failed to synchronize (%(account)s)") % {
+        "count": len(failed),
+        "account": account.name,
+    }
+    return send_mail(
+        subject, failure_summary(account, failed, feed_id), settings.DEFAULT_FROM_EMAIL, recipients
+    )
+
+
+def failure_summary(account: AmazonAccount, failed: Sequence[OutboundMessage], feed_id: str) -> str:
+    """The body: where it came from, then one block per failed message with Amazon's error."""
+    if feed_id:
+        intro = _("Amazon could not process every message of feed %(feed)s for account %(account)s.")
+    else:
+        intro = _("Amazon refused shipment confirmations for account %(account)s.")
+    lines = [intro % {"feed": feed_id, "account": account.name}, ""]
+    for message in failed:
+        lines.append(
+            _("- %(kind)s %(reference)s, Amazon order %(order)s:")
+            % {
+                "kind": message.get_kind_display(),
+                "reference": message.payload.get("picking") or message.reference,
+                "order": message.amazon_order_id,
+            }
+        )
+        lines.extend(f"    {line}" for line in (message.amazon_error or "").splitlines())
+    lines += ["", _("Correct them, then press Retry Amazon Sync on each transfer.")]
+    return "\n".join(lines)

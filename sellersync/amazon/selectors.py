@@ -1,0 +1,42 @@
+"""Read-only queries of the Amazon connector (what the tasks and screens ask)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q, QuerySet
+
+from sellersync.amazon.choices import OrderSyncState, OutboundKind, OutboundState, SyncKind
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
+
+
+def accounts_due(now: datetime) -> list[AmazonAccount]:
+    """Active, linked accounts whose last order sync run started at least their interval ago (or never)."""
+    accounts = AmazonAccount.objects.filter(is_active=True).annotate(
+        last_run=Max("sync_runs__started_at", filter=Q(sync_runs__kind=SyncKind.ORDERS))
+    )
+    return [
+        account
+        for account in accounts.order_by("pk")
+        if account.has_credentials
+        and (
+            account.last_run is None
+            or account.last_run + timedelta(minutes=account.sync_interval_minutes) <= now
+        )
+    ]
+
+
+def failed_orders_due(account: AmazonAccount, now: datetime) -> QuerySet[AmazonOrder]:
+    """The account's failed orders whose backoff has elapsed."""
+    return AmazonOrder.objects.filter(account=account, sync_state=OrderSyncState.FAILED).filter(
+        Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now)
+    )
+
+
+def accounts_with_outbound_work() -> QuerySet[AmazonAccount]:
+    """Active accounts with shipments or cancellations still to send, or feeds awaiting Amazon's report."""
+    waiting = OutboundMessage.objects.filter(
+        kind__in=(OutboundKind.SHIPMENT, OutboundKind.CANCELLATION),
+        state__in=(OutboundState.PENDING, OutboundState.SENT),
+    )
+    return AmazonAccount.objects.filter(is_active=True, pk__in=waiting.values("account_id")).order_by("pk")

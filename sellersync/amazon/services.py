@@ -1,0 +1,238 @@
+"""Services of the Amazon connector: the client of an account, linking, marketplaces, recovering and
+retrying orders, local cancellation (queued for Amazon) and erasing buyer data.
+
+Admin actions, views, commands and tasks call these functions; none of them is triggered by signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sellersync.amazon.choices import (
+    OrderSyncState,
+    OutboundKind,
+    OutboundState,
+    PiiAccess,
+    SyncKind,
+    SyncRunStatus,
+)
+from sellersync.amazon.models import (
+    AmazonAccount,
+    AmazonMarketplace,
+    AmazonOrder,
+    AmazonOrderEvent,
+    OutboundMessage,
+    SyncRun,
+)
+from sellersync.amazon.sync.apply import mark_failed
+from sellersync.amazon.sync.import_orders import apply_entries, order_source, remember_pii_answer
+from sellersync.amazon.sync.sources import PiiGate
+from sellersync.sales.models import SalesOrder
+from sellersync.spapi.auth import DEFAULT_LWA_URL, LwaCredentials, exchange_authorization_code
+from sellersync.spapi.client import SpApiClient
+from sellersync.spapi.marketplaces import Region
+from sellersync.spapi.ratelimit import RateLimiter
+from sellersync.stock import services as stock_services
+
+logger = logging.getLogger(__name__)
+
+
+class AccountNotLinked(Exception):
+    """The account has no LWA credentials yet (link it with Amazon or enter them)."""
+
+
+def client_for_account(account: AmazonAccount) -> SpApiClient:
+    """An SP-API client for the account: decrypted credentials, its endpoint, shared limits with Redis."""
+    if not account.has_credentials:
+        raise AccountNotLinked(f"{account}: no LWA credentials")
+    credentials = LwaCredentials(
+        client_id=account.lwa_client_id,
+        client_secret=account.lwa_client_secret,
+        refresh_token=account.refresh_token,
+        selling_partner_id=account.seller_id,
+    )
+    time_scale = float(getattr(settings, "SPAPI_TIME_SCALE", 1.0))
+    redis_url = getattr(settings, "REDIS_URL", "")
+    limiter = RateLimiter(time_scale=time_scale, redis=redis_url or None)
+    return SpApiClient(
+        credentials,
+        region=Region[account.region],
+        base_url=account.api_base_url or settings.SPAPI_BASE_URL or None,
+        lwa_url=_lwa_url(account),
+        time_scale=time_scale,
+        rate_limiter=limiter,
+    )
+
+
+def _lwa_url(account: AmazonAccount) -> str:
+    return account.lwa_token_url or settings.SPAPI_LWA_URL or DEFAULT_LWA_URL
+
+
+def update_marketplaces(account: AmazonAccount, client: SpApiClient | None = None) -> list[AmazonMarketplace]:
+    """Re-read the seller's marketplaces; new ones are synchronized unless another account of the same
+    seller already synchronizes them. Existing rows keep their `is_synchronized` choice."""
+    owned = client is None
+    client = client or client_for_account(account)
+    try:
+        participations = client.sellers.get_marketplace_participations()
+    finally:
+        if owned:
+            client.close()
+    result = []
+    for participation in participations:
+        if not participation.participation.is_participating:
+            continue
+        info = participation.marketplace
+        taken = (
+            AmazonMarketplace.objects.filter(
+                seller_id=account.seller_id, marketplace_id=info.id, is_synchronized=True
+            )
+            .exclude(account=account)
+            .exists()
+        )
+        marketplace, _created = AmazonMarketplace.objects.update_or_create(
+            account=account,
+            marketplace_id=info.id,
+            defaults={
+                "name": info.name,
+                "country_code": info.country_code,
+                "currency_code": info.default_currency_code,
+            },
+            create_defaults={
+                "name": info.name,
+                "country_code": info.country_code,
+                "currency_code": info.default_currency_code,
+                "is_synchronized": not taken,
+            },
+        )
+        result.append(marketplace)
+    return result
+
+
+def synchronized_marketplace_ids(account: AmazonAccount, client: SpApiClient | None = None) -> list[str]:
+    """The marketplace ids the account synchronizes (read from Amazon the first time)."""
+    if not account.marketplaces.exists():
+        update_marketplaces(account, client)
+    return list(
+        account.marketplaces.filter(is_synchronized=True)
+        .order_by("marketplace_id")
+        .values_list("marketplace_id", flat=True)
+    )
+
+
+def link_account(account: AmazonAccount, *, code: str, selling_partner_id: str, redirect_uri: str) -> None:
+    """Finish "Link with Amazon": exchange the consent code for the seller's refresh token and store it."""
+    refresh_token = exchange_authorization_code(
+        client_id=account.lwa_client_id,
+        client_secret=account.lwa_client_secret,
+        code=code,
+        redirect_uri=redirect_uri,
+        lwa_url=_lwa_url(account),
+    )
+    account.refresh_token = refresh_token
+    account.seller_id = selling_partner_id
+    account.pii_access = PiiAccess.UNKNOWN
+    account.save(update_fields=["refresh_token", "seller_id", "pii_access"])
+
+
+def recover_order(account: AmazonAccount, amazon_order_id: str) -> AmazonOrder:
+    """Fetch one order by its Amazon reference and apply it (seeds' "Recover Order"); returns its binding."""
+    amazon_order_id = amazon_order_id.strip()
+    _refetch(account, [amazon_order_id], SyncKind.RECOVER)
+    return AmazonOrder.objects.get(account=account, amazon_id=amazon_order_id)
+
+
+def retry_failed_orders(
+    account: AmazonAccount, *, now: datetime | None = None, due_only: bool = False
+) -> SyncRun:
+    """Fetch the account's failed orders again by id and apply them (the Retry button; the task passes
+    `due_only=True` to respect each order's backoff)."""
+    now = now or timezone.now()
+    failed = AmazonOrder.objects.filter(account=account, sync_state=OrderSyncState.FAILED)
+    if due_only:
+        failed = failed.filter(Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now))
+    ids = list(failed.order_by("amazon_id").values_list("amazon_id", flat=True))
+    return _refetch(account, ids, SyncKind.RETRY)
+
+
+def _refetch(account: AmazonAccount, amazon_order_ids: Sequence[str], kind: str) -> SyncRun:
+    run = SyncRun.objects.create(account=account, kind=kind)
+    if not amazon_order_ids:
+        run.status = SyncRunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        return run
+    with client_for_account(account) as client:
+        try:
+            pii = PiiGate(client, allowed=account.pii_access != PiiAccess.REFUSED)
+            source = order_source(account, client, pii)
+            marketplace_ids = synchronized_marketplace_ids(account, client)
+            entries = source.by_ids(marketplace_ids, amazon_order_ids)
+            apply_entries(account, run, entries)
+            _fail_missing(account, run, amazon_order_ids, {entry.amazon_order_id for entry in entries})
+            remember_pii_answer(account, pii)
+            run.pages = 1
+            run.status = SyncRunStatus.SUCCEEDED
+        except Exception as exc:  # recorded on the run, shown in the back office
+            logger.warning("refetch for account %s failed: %s", account.pk, type(exc).__name__)
+            run.status = SyncRunStatus.FAILED
+            run.error = f"{type(exc).__name__}: {exc}"[:4000]
+        finally:
+            run.api_calls = sum(stats.calls for stats in client.stats.values())
+            run.finished_at = timezone.now()
+            run.save()
+    return run
+
+
+def _fail_missing(account: AmazonAccount, run: SyncRun, wanted: Sequence[str], found: set[str]) -> None:
+    for amazon_order_id in wanted:
+        if amazon_order_id not in found:
+            mark_failed(account, amazon_order_id, f"{amazon_order_id}: not found on Amazon for this account")
+            run.orders_failed += 1
+
+
+def cancel_sales_order(sales_order: SalesOrder, reason: str) -> None:
+    """Cancel a sales order locally (with its open deliveries) and queue the cancellation for Amazon."""
+    with transaction.atomic():
+        stock_services.cancel_order_with_deliveries(sales_order, reason)
+        binding = AmazonOrder.objects.filter(sales_order=sales_order).select_related("account").first()
+        if binding is None:
+            return
+        try:
+            with transaction.atomic():
+                OutboundMessage.objects.create(
+                    account=binding.account,
+                    kind=OutboundKind.CANCELLATION,
+                    reference=f"sale:{sales_order.pk}",
+                    amazon_order_id=binding.amazon_id,
+                    state=OutboundState.PENDING,
+                    payload={"amazon_order_id": binding.amazon_id, "reason": reason[:200]},
+                )
+        except IntegrityError:
+            pass  # already queued: one message per local cancellation
+
+
+def erase_buyer_data(*, company_id: int | None = None, older_than: timedelta | None = None) -> int:
+    """Erase the encrypted buyer data of order versions (all, one company's, or older than a delay);
+    returns the number of versions erased. Without arguments, each company's retention period applies."""
+    events = AmazonOrderEvent.objects.exclude(buyer_data="")
+    if company_id is not None:
+        events = events.filter(order__account__company_id=company_id)
+    if older_than is not None:
+        return events.filter(received_at__lt=timezone.now() - older_than).update(buyer_data="")
+    if company_id is not None:
+        return events.update(buyer_data="")
+    erased = 0
+    from sellersync.core.models import Company
+
+    for company in Company.objects.filter(pii_retention_days__isnull=False):
+        limit = timezone.now() - timedelta(days=company.pii_retention_days)
+        erased += events.filter(order__account__company=company, received_at__lt=limit).update(buyer_data="")
+    return erased

@@ -1,0 +1,266 @@
+"""A closed Amazon settlement written into the company's Amazon Payments journal.
+
+One settlement entry (dated at the period's end) and one payout entry (dated at the fund transfer):
+
+| what Amazon reports | debit | credit |
+|---|---|---|
+| an order's proceeds (charges, promotions, withheld tax) | | 1100 receivable of its invoice (key: order id) |
+| same, no open invoice of that amount | | "Amazon sales awaiting invoice" (listed, with the reason) |
+| refund of an order | 1100 receivable of its credit note | |
+| same, no open credit note of that amount | "Amazon sales awaiting invoice" (listed) | |
+| fees (commission, FBA, subscription...), fee refunds | 6100 Amazon fees | 6100 when given back |
+| adjustments, other events, a difference with Amazon's total | awaiting account (listed) | |
+| the group's total | 1250 Amazon intermediary | |
+| payout (payout entry) | 1200 bank | 1250 Amazon intermediary |
+
+The marketplace-facilitator tax Amazon withholds is netted with the charges: the invoice's receivable
+already excludes it (see accounting/invoicing.py), so the proceeds and the receivable are the same amount.
+Matched receivable lines are reconciled with the invoice's, and the two intermediary lines with each other:
+after the payout the intermediary account holds nothing of the settlement.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext
+
+from sellersync.accounting import selectors as ledger_selectors
+from sellersync.accounting.choices import AccountKind, AccountRole
+from sellersync.accounting.models import Account, JournalEntry, JournalLine
+from sellersync.accounting.services import (
+    LineData,
+    get_account,
+    get_or_create_amazon_payments_journal,
+    reconcile,
+    record_entry,
+)
+from sellersync.amazon.mappers.settlements import (
+    ADJUSTMENT,
+    CHARGE,
+    FEE,
+    PROMOTION,
+    REFUND,
+    SHIPMENT,
+    TAX_WITHHELD,
+    SettlementAmount,
+)
+from sellersync.amazon.models import AmazonSettlement
+from sellersync.amazon.models.settlements import SettlementMatch
+from sellersync.core.models import Company, Partner
+
+ZERO = Decimal(0)
+PROCEEDS_KINDS = frozenset({CHARGE, PROMOTION, TAX_WITHHELD})
+AWAITING_ACCOUNT_CODE = "1160"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one amount."""
+
+    match: str
+    reason: str = ""
+
+
+@dataclass
+class _Draft:
+    """The settlement entry being prepared: signed lines (debit positive) and what to reconcile."""
+
+    lines: list[tuple[Account, Decimal, Partner | None, str, str]] = field(default_factory=list)
+    matches: dict[int, list[JournalLine]] = field(default_factory=dict)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+    def add(
+        self, account: Account, signed: Decimal, label: str, key: str = "", partner: Partner | None = None
+    ) -> int:
+        self.lines.append((account, signed, partner, label[:256], key[:128]))
+        return len(self.lines) - 1
+
+
+@dataclass(frozen=True)
+class Books:
+    """The accounts a settlement is booked on."""
+
+    receivable: Account
+    intermediary: Account
+    fees: Account
+    bank: Account
+    awaiting: Account
+
+
+def awaiting_invoice_account(company: Company) -> Account:
+    """Where proceeds wait for the invoice (or credit note) they pay, created on first use."""
+    account, _created = Account.objects.get_or_create(
+        company=company,
+        code=AWAITING_ACCOUNT_CODE,
+        defaults={
+            "name": gettext("Amazon sales awaiting invoice"),
+            "kind": AccountKind.LIABILITY,
+            "reconcilable": True,
+        },
+    )
+    return account
+
+
+def books_of(company: Company) -> Books:
+    journal = get_or_create_amazon_payments_journal(company)
+    assert journal.default_account is not None
+    return Books(
+        receivable=get_account(company, AccountRole.RECEIVABLE),
+        intermediary=journal.default_account,
+        fees=get_account(company, AccountRole.AMAZON_FEES),
+        bank=get_account(company, AccountRole.BANK),
+        awaiting=awaiting_invoice_account(company),
+    )
+
+
+def book_settlement(
+    settlement: AmazonSettlement, amounts: list[SettlementAmount]
+) -> tuple[list[Outcome], Decimal]:
+    """Post the settlement and payout entries; return each amount's outcome and the unexplained difference.
+
+    Runs inside the caller's transaction: a refusal leaves nothing behind.
+    """
+    company = settlement.account.company
+    books = books_of(company)
+    draft = _Draft()
+    _book_orders(draft, books, amounts)
+    _book_others(draft, books, amounts)
+    total = sum((amount.amount for amount in amounts), ZERO)
+    difference = settlement.original_total - total
+    if difference:
+        draft.add(books.awaiting, -difference, gettext("Difference between Amazon's total and its events"))
+    intermediary_index = draft.add(books.intermediary, settlement.original_total, _ref(settlement))
+    entry = _post(settlement, draft, _end_date(settlement))
+    created = list(entry.lines.order_by("pk"))
+    for index, invoice_lines in draft.matches.items():
+        reconcile([created[index], *invoice_lines])
+    settlement.entry = entry
+    if settlement.original_total:
+        settlement.payout_entry = _payout(settlement, books, created[intermediary_index])
+    return [
+        draft.outcomes.get(index, Outcome(SettlementMatch.EXPENSE)) for index in range(len(amounts))
+    ], difference
+
+
+def _book_orders(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -> None:
+    by_order: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, amount in enumerate(amounts):
+        if amount.order_id and amount.event_type != ADJUSTMENT:
+            by_order[(amount.event_type, amount.order_id)].append(index)
+    used: set[int] = set()
+    for (event_type, order_id), indexes in by_order.items():
+        proceeds_indexes = [index for index in indexes if amounts[index].kind in PROCEEDS_KINDS]
+        proceeds = sum((amounts[index].amount for index in proceeds_indexes), ZERO)
+        if proceeds:
+            outcome = _book_proceeds(draft, books, event_type, order_id, proceeds, used)
+            draft.outcomes.update({index: outcome for index in proceeds_indexes})
+        for index in indexes:
+            if amounts[index].kind == FEE:
+                _book_fee(draft, books, amounts[index])
+
+
+def _book_proceeds(
+    draft: _Draft, books: Books, event_type: str, order_id: str, proceeds: Decimal, used: set[int]
+) -> Outcome:
+    what = gettext("Refund") if event_type == REFUND else gettext("Amazon payment")
+    label = f"{what} {order_id}"
+    open_lines = [
+        line
+        for line in ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id)
+        if line.pk not in used and (line.balance > 0) == (proceeds > 0)
+    ]
+    open_amount = sum((line.balance for line in open_lines), ZERO)
+    partners = {line.partner_id for line in open_lines}
+    if open_lines and open_amount == proceeds and len(partners) == 1:
+        index = draft.add(books.receivable, -proceeds, label, order_id, open_lines[0].partner)
+        draft.matches[index] = open_lines
+        used.update(line.pk for line in open_lines)
+        return Outcome(SettlementMatch.MATCHED)
+    draft.add(books.awaiting, -proceeds, label, order_id)
+    return Outcome(
+        SettlementMatch.UNMATCHED, _reason(event_type, open_lines, open_amount, proceeds, partners)
+    )
+
+
+def _reason(
+    event_type: str,
+    open_lines: list[JournalLine],
+    open_amount: Decimal,
+    proceeds: Decimal,
+    partners: set[int | None],
+) -> str:
+    document = gettext("credit note") if event_type == REFUND else gettext("invoice")
+    if not open_lines:
+        return gettext("No open %(document)s for this order yet.") % {"document": document}
+    if len(partners) > 1:
+        return gettext("Open %(document)s lines of several customers.") % {"document": document}
+    return gettext("The open %(document)s amount %(open)s differs from Amazon's %(amazon)s.") % {
+        "document": document,
+        "open": abs(open_amount),
+        "amazon": abs(proceeds),
+    }
+
+
+def _book_fee(draft: _Draft, books: Books, amount: SettlementAmount) -> None:
+    label = f"{amount.amount_type} {amount.order_id}".strip()
+    draft.add(books.fees, -amount.amount, label, amount.order_id)
+
+
+def _book_others(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -> None:
+    for index, amount in enumerate(amounts):
+        if amount.order_id and amount.event_type != ADJUSTMENT:
+            continue
+        if amount.kind == FEE:
+            _book_fee(draft, books, amount)
+            continue
+        draft.add(books.awaiting, -amount.amount, amount.amount_type, amount.order_id)
+        reason = gettext("An adjustment is reviewed and booked by hand.")
+        if amount.event_type in (SHIPMENT, REFUND):
+            reason = gettext("An amount without an order.")
+        draft.outcomes[index] = Outcome(SettlementMatch.UNMATCHED, reason)
+
+
+def _post(settlement: AmazonSettlement, draft: _Draft, date: datetime.date) -> JournalEntry:
+    lines = [
+        LineData(
+            account,
+            debit=signed if signed > 0 else ZERO,
+            credit=-signed if signed < 0 else ZERO,
+            partner=partner,
+            label=label,
+            matching_key=key,
+        )
+        for account, signed, partner, label, key in draft.lines
+    ]
+    journal = get_or_create_amazon_payments_journal(settlement.account.company)
+    return record_entry(journal, date, lines, ref=_ref(settlement))
+
+
+def _payout(settlement: AmazonSettlement, books: Books, intermediary_line: JournalLine) -> JournalEntry:
+    total = settlement.original_total
+    transfer = settlement.fund_transfer_date or settlement.ended_at
+    date = transfer.date() if transfer else _end_date(settlement)
+    label = gettext("Amazon payout %(ref)s") % {"ref": _ref(settlement)}
+    lines = [
+        LineData(books.bank, debit=max(total, ZERO), credit=max(-total, ZERO), label=label),
+        LineData(books.intermediary, debit=max(-total, ZERO), credit=max(total, ZERO), label=label),
+    ]
+    journal = get_or_create_amazon_payments_journal(settlement.account.company)
+    payout = record_entry(journal, date, lines, ref=label[:128])
+    reconcile([intermediary_line, payout.lines.get(account=books.intermediary)])
+    return payout
+
+
+def _end_date(settlement: AmazonSettlement) -> datetime.date:
+    moment = settlement.ended_at or settlement.fund_transfer_date or settlement.started_at
+    assert moment is not None
+    return moment.date()
+
+
+def _ref(settlement: AmazonSettlement) -> str:
+    start = settlement.started_at.date().isoformat() if settlement.started_at else ""
+    return f"Amazon {settlement.currency_code} {start} {settlement.group_id[:24]}".strip()[:128]

@@ -1,0 +1,73 @@
+"""Huey tasks of the Amazon connector: thin, take ids, call services; one sync per account at a time."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import TaskLockedException
+
+from sellersync.amazon import selectors, services
+from sellersync.amazon.models import AmazonAccount
+from sellersync.amazon.sync.import_orders import sync_orders
+
+logger = logging.getLogger(__name__)
+
+
+def account_lock_name(account_id: int) -> str:
+    return f"amazon-sync-{account_id}"
+
+
+@db_periodic_task(crontab(minute="*"))
+def enqueue_due_accounts() -> list[int]:
+    """Every minute: enqueue a sync for each account whose interval has elapsed."""
+    due = [account.pk for account in selectors.accounts_due(timezone.now())]
+    for account_id in due:
+        sync_account(account_id)
+    return due
+
+
+@db_task()
+def sync_account(account_id: int) -> None:
+    """Synchronize one account's orders, then retry its failed orders whose backoff elapsed."""
+    try:
+        with HUEY.lock_task(account_lock_name(account_id)):
+            account = AmazonAccount.objects.get(pk=account_id)
+            sync_orders(account)
+            if selectors.failed_orders_due(account, timezone.now()).exists():
+                services.retry_failed_orders(account, due_only=True)
+    except TaskLockedException:
+        logger.info("account %s is already being synchronized; skipped", account_id)
+
+
+@db_task()
+def retry_failed_account_orders(account_id: int) -> None:
+    """The Retry button, in the background: fetch every failed order of the account again."""
+    try:
+        with HUEY.lock_task(account_lock_name(account_id)):
+            services.retry_failed_orders(AmazonAccount.objects.get(pk=account_id))
+    except TaskLockedException:
+        logger.info("account %s is already being synchronized; retry skipped", account_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def erase_expired_buyer_data() -> int:
+    """Daily: erase buyer data kept longer than each company's retention period."""
+    return services.erase_buyer_data()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def sync_pending_pickings() -> list[int]:
+    """Every 15 minutes: read feed results and send pending shipments/cancellations, per account."""
+    from sellersync.amazon.sync.pickings import sync_pickings
+
+    account_ids = list(selectors.accounts_with_outbound_work().values_list("pk", flat=True))
+    for account_id in account_ids:
+        try:
+            with HUEY.lock_task(account_lock_name(account_id)):
+                sync_pickings(AmazonAccount.objects.get(pk=account_id))
+        except TaskLockedException:
+            logger.info("account %s is busy; its pickings wait for the next tick", account_id)
+    return account_ids

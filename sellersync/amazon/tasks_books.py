@@ -1,0 +1,68 @@
+"""Huey tasks of the books with Amazon: import settlements every day, one import per account at a time."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import TaskLockedException
+
+from sellersync.amazon.models import AmazonAccount
+from sellersync.amazon.services import client_for_account
+from sellersync.amazon.sync.import_settlements import import_settlements
+
+logger = logging.getLogger(__name__)
+
+
+def settlements_lock_name(account_id: int) -> str:
+    return f"amazon-settlements-{account_id}"
+
+
+@db_periodic_task(crontab(hour="5", minute="17"))
+def enqueue_settlement_imports() -> list[int]:
+    """Every day: import the settlements of each active account."""
+    account_ids = list(
+        AmazonAccount.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for account_id in account_ids:
+        import_account_settlements(account_id)
+    return account_ids
+
+
+@db_task()
+def import_account_settlements(account_id: int) -> None:
+    """Store the account's payout groups and book the closed ones."""
+    try:
+        with HUEY.lock_task(settlements_lock_name(account_id)):
+            account = AmazonAccount.objects.get(pk=account_id)
+            if not account.has_credentials:
+                return
+            with client_for_account(account) as client:
+                result = import_settlements(account, client)
+            logger.info("settlements of account %s: %s", account_id, result)
+    except TaskLockedException:
+        logger.info("settlements of account %s are already being imported; skipped", account_id)
+
+
+@db_periodic_task(crontab(minute="*/30"))
+def upload_pending_invoices() -> list[int]:
+    """Every 30 minutes: upload queued invoices to Amazon and read the results of those in flight."""
+    from sellersync.amazon.choices import OutboundKind, OutboundState
+    from sellersync.amazon.sync.upload_invoices import sync_invoices
+
+    waiting = AmazonAccount.objects.filter(
+        is_active=True,
+        outbound_messages__kind=OutboundKind.INVOICE,
+        outbound_messages__state__in=(OutboundState.PENDING, OutboundState.SENT),
+    )
+    account_ids = sorted(set(waiting.values_list("pk", flat=True)))
+    for account_id in account_ids:
+        try:
+            with HUEY.lock_task(settlements_lock_name(account_id)):
+                account = AmazonAccount.objects.get(pk=account_id)
+                with client_for_account(account) as client:
+                    logger.info("invoices of account %s: %s", account_id, sync_invoices(account, client))
+        except TaskLockedException:
+            logger.info("books of account %s are busy; invoices wait for the next run", account_id)
+    return account_ids

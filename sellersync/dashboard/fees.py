@@ -1,0 +1,60 @@
+"""Amazon fees per sales order, read from imported settlements (the margin's source).
+
+Amazon's fees (commission, FBA per-unit fees, ...) are known once a settlement names the order: the
+settlement lines (`amazon.AmazonSettlementLine`, imported from the Finances API) of kind "fee" carry the
+Amazon order id, often the SKU, and the amount (negative, as Amazon sends them; a refund gives part back,
+positive). Fees are returned here as a positive cost. While no settlement names an order it has no fee
+figure, and its margin shows as "not settled yet".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sellersync.amazon.models import AmazonOffer, AmazonOrder
+from sellersync.amazon.models.settlements import AmazonSettlementLine, SettlementAmountKind
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class OrderFees:
+    """The Amazon fees of one sales order: the total, and the part named per product (through the SKU)."""
+
+    total: Decimal
+    by_product: dict[int, Decimal]
+
+
+def amazon_fees_by_sales_order(sales_order_ids: Iterable[int]) -> dict[int, OrderFees]:
+    """Sales order id -> its settled Amazon fees (only orders that some settlement fee line names)."""
+    ids = list(sales_order_ids)
+    if not ids:
+        return {}
+    bindings = AmazonOrder.objects.filter(sales_order_id__in=ids).values_list(
+        "account_id", "amazon_id", "sales_order_id"
+    )
+    by_amazon_id = {(account_id, amazon_id): order_id for account_id, amazon_id, order_id in bindings}
+    lines = AmazonSettlementLine.objects.filter(
+        kind=SettlementAmountKind.FEE, amazon_order_id__in={amazon_id for _account, amazon_id in by_amazon_id}
+    ).values_list("settlement__account_id", "amazon_order_id", "sku", "amount")
+    products = _products_by_sku({account_id for account_id, _amazon_id in by_amazon_id})
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    named: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for account_id, amazon_id, sku, amount in lines:
+        order_id = by_amazon_id.get((account_id, amazon_id))
+        if order_id is None:
+            continue
+        totals[order_id] -= amount
+        product_id = products.get((account_id, sku))
+        if product_id is not None:
+            named[order_id][product_id] -= amount
+    return {order_id: OrderFees(total, dict(named[order_id])) for order_id, total in totals.items()}
+
+
+def _products_by_sku(account_ids: set[int]) -> dict[tuple[int, str], int]:
+    offers = AmazonOffer.objects.filter(account_id__in=account_ids)
+    rows = offers.values_list("account_id", "sku", "product_id")
+    return {(account_id, sku): product_id for account_id, sku, product_id in rows}

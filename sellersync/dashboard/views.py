@@ -1,0 +1,121 @@
+"""The sales reporting dashboard (charts and tables in the back office frame) and its CSV exports."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from sellersync.dashboard.charts import Chart, ChartPoint, bar_chart, line_chart
+from sellersync.dashboard.choices import Dimension
+from sellersync.dashboard.forms import ReportFilterForm
+from sellersync.dashboard.selectors import (
+    ReportFilters,
+    SalesRow,
+    group_by_currency,
+    order_margins,
+    product_margins,
+    sales_by,
+    sales_totals,
+)
+
+CATEGORY_DIMENSIONS = (Dimension.MARKETPLACE, Dimension.ACCOUNT, Dimension.TEAM, Dimension.CHANNEL)
+MARGIN_ROWS_ON_PAGE = 50
+MARGIN_EXPORTS = ("orders", "products")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One dimension of the dashboard: its rows and one chart per currency."""
+
+    dimension: Dimension
+    rows: list[SalesRow]
+    charts: list[Chart]
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET)
+    context: dict[str, Any] = {
+        **admin.site.each_context(request),
+        "title": _("Sales reporting"),
+        "form": form,
+        "query": request.GET.urlencode(),
+    }
+    if form.is_valid():
+        context.update(_report(form.report_filters(), form.chosen_period()))
+    return render(request, "dashboard/index.html", context)
+
+
+def _report(filters: ReportFilters, period: Dimension) -> dict[str, Any]:
+    sections = [_section(filters, dimension) for dimension in CATEGORY_DIMENSIONS]
+    return {
+        "totals": sales_totals(filters),
+        "trend": _section(filters, period),
+        "sections": sections,
+        "order_margins": order_margins(filters, limit=MARGIN_ROWS_ON_PAGE),
+        "product_margins": product_margins(filters)[:MARGIN_ROWS_ON_PAGE],
+    }
+
+
+def _section(filters: ReportFilters, dimension: Dimension) -> Section:
+    rows = sales_by(filters, dimension)
+    draw = line_chart if dimension == Dimension.DAY else bar_chart
+    charts = [
+        draw(str(dimension.label), currency, [ChartPoint(row.label, row.untaxed) for row in currency_rows])
+        for currency, currency_rows in group_by_currency(rows).items()
+    ]
+    return Section(dimension, rows, charts)
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest, report: str) -> HttpResponse:
+    """`report` is a dimension (sales rows) or "orders" / "products" (margins); the page's filters apply."""
+    if report not in Dimension.values and report not in MARGIN_EXPORTS:
+        raise Http404(_("Unknown report"))
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    filters = form.report_filters()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sales-by-{report}.csv"'
+    writer = csv.writer(response)
+    if report == "orders":
+        _write_order_margins(writer, filters)
+    elif report == "products":
+        _write_product_margins(writer, filters)
+    else:
+        _write_sales_rows(writer, sales_by(filters, Dimension(report)), Dimension(report))
+    return response
+
+
+def _write_sales_rows(writer: Any, rows: list[SalesRow], dimension: Dimension) -> None:
+    writer.writerow([str(dimension.label), _("Currency"), _("Orders"), _("Untaxed"), _("Taxes"), _("Total")])
+    for row in rows:
+        writer.writerow([row.label, row.currency, row.orders, row.untaxed, row.tax, row.total])
+
+
+def _write_order_margins(writer: Any, filters: ReportFilters) -> None:
+    writer.writerow(
+        [_("Order"), _("Amazon order"), _("Date"), _("Currency"), _("Untaxed"), _("Amazon fees"), _("Margin")]
+    )
+    for row in order_margins(filters):
+        fees = "" if row.fees is None else row.fees
+        margin = "" if row.margin is None else row.margin
+        day = row.order_date.isoformat()
+        writer.writerow([row.name, row.amazon_order_id, day, row.currency, row.untaxed, fees, margin])
+
+
+def _write_product_margins(writer: Any, filters: ReportFilters) -> None:
+    writer.writerow([_("Product"), _("Currency"), _("Quantity"), _("Untaxed"), _("Amazon fees"), _("Margin")])
+    for row in product_margins(filters):
+        writer.writerow([row.product, row.currency, row.quantity, row.untaxed, row.fees, row.margin])

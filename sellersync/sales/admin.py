@@ -1,0 +1,138 @@
+"""Back-office screens for sales: orders with their lines and audit trail, teams.
+
+The "Cancel" action cancels the order with its open deliveries, through
+`stock.services.cancel_order_with_deliveries`: admin modules are the UI layer above every app's services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from sellersync.core.errors import DomainError
+from sellersync.sales import services
+from sellersync.sales.models import SalesOrder, SalesOrderEvent, SalesOrderLine, SalesTeam
+
+
+def run_on_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    records: QuerySet,  # type: ignore[type-arg]
+    operation: Callable[[object], object],
+    done_message: str,
+) -> None:
+    """Apply a service to each selected record (pk order), reporting successes and refusals as messages."""
+    succeeded = 0
+    for record in records.order_by("pk"):
+        try:
+            operation(record)
+        except DomainError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, done_message % {"count": succeeded}, messages.SUCCESS)
+
+
+class SalesOrderLineInline(admin.TabularInline):
+    model = SalesOrderLine
+    extra = 0
+    fields = (
+        "sequence",
+        "line_kind",
+        "product",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_amount",
+        "tax",
+        "tax_amount",
+        "subtotal",
+        "total",
+        "quantity_delivered",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SalesOrderEventInline(admin.TabularInline):
+    model = SalesOrderEvent
+    extra = 0
+    fields = ("created_at", "kind", "message")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "order_date",
+        "partner",
+        "client_order_ref",
+        "team",
+        "amount_total",
+        "currency",
+        "state",
+        "delivery_status",
+        "company",
+    )
+    list_filter = ("state", "delivery_status", "company", "team", "order_date")
+    search_fields = ("name", "client_order_ref", "partner__name")
+    date_hierarchy = "order_date"
+    raw_id_fields = ("partner", "shipping_partner")
+    readonly_fields = (
+        "name",
+        "state",
+        "delivery_status",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "cancel_reason",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (SalesOrderLineInline, SalesOrderEventInline)
+    actions = ("confirm_selected", "cancel_selected", "lock_selected")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # orders are created by services (sync, import), which number and total them
+
+    @admin.action(description=_("Confirm"))
+    def confirm_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_on_each(self, request, queryset, services.confirm_order, str(_("%(count)d order(s) confirmed.")))
+
+    @admin.action(description=_("Cancel"))
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        from sellersync.stock.services import cancel_order_with_deliveries
+
+        reason = str(_("Canceled from the back office"))
+        run_on_each(
+            self,
+            request,
+            queryset,
+            lambda order: cancel_order_with_deliveries(order, reason),
+            str(_("%(count)d order(s) canceled.")),
+        )
+
+    @admin.action(description=_("Lock (done)"))
+    def lock_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_on_each(self, request, queryset, services.mark_done, str(_("%(count)d order(s) locked.")))
+
+
+@admin.register(SalesTeam)
+class SalesTeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "company", "is_active")
+    list_filter = ("company", "is_active")
+    search_fields = ("name",)
+    filter_horizontal = ("members",)

@@ -1,0 +1,151 @@
+"""The control API `/_sandbox/...`: what tests and demos use to drive the simulated world (no auth)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sellersync.sandbox import api
+from sellersync.sandbox.clock import iso
+from sellersync.sandbox.generators import OrderOptions
+from sellersync.sandbox.records import Order
+from sellersync.sandbox.routes.shipping import SHIPPABLE_STATUSES
+from sellersync.sandbox.service import Sandbox
+
+
+class ControlError(Exception):
+    """A bad control request; answered 400 (or `status`) with {"error": message}."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _json_endpoint(handler: Callable[[Request, Any], Any]) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw else {}
+            result = handler(request, body)
+        except (ValueError, TypeError, KeyError) as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        except ControlError as error:
+            return JSONResponse({"error": str(error)}, status_code=error.status)
+        return JSONResponse(result)
+
+    return endpoint
+
+
+def routes(sandbox: Sandbox) -> list[Route]:
+    def sellers(request: Request, body: Any) -> Any:
+        return [seller.to_json() for seller in sandbox.sellers()]
+
+    def reset(request: Request, body: Any) -> Any:
+        sandbox.reset()
+        return {"reset": True, "sellers": len(sandbox.sellers())}
+
+    def create_orders(request: Request, body: Any) -> Any:
+        seller = sandbox.seller(str(body.get("seller_id", "")))
+        if seller is None:
+            raise ControlError("unknown seller_id", 404)
+        count = int(body.get("count", 1))
+        if not 1 <= count <= 1000:
+            raise ControlError("count must be between 1 and 1000")
+        options = OrderOptions(
+            marketplace_id=body.get("marketplace_id"),
+            fulfillment_channel=body.get("fulfillment_channel"),
+            status=body.get("status"),
+            is_business=body.get("is_business"),
+        )
+        if options.marketplace_id and options.marketplace_id not in seller.marketplace_ids:
+            raise ControlError("the seller does not sell in that marketplace")
+        if options.fulfillment_channel not in (None, "AFN", "MFN"):
+            raise ControlError("fulfillment_channel must be AFN or MFN")
+        if options.status not in (None, "Pending", "Unshipped", "Shipped", "Canceled"):
+            raise ControlError("status must be Pending, Unshipped, Shipped or Canceled")
+        orders = sandbox.create_orders(seller, count, options)
+        return {"order_ids": [order.order_id for order in orders]}
+
+    def advance(request: Request, body: Any) -> Any:
+        seconds = float(body.get("seconds", 0))
+        if seconds < 0:
+            raise ControlError("seconds must not be negative")
+        now = sandbox.clock.advance(seconds)
+        sandbox.remember_clock()
+        return {"now": iso(now)}
+
+    def clock(request: Request, body: Any) -> Any:
+        return {"now": iso(sandbox.now()), "time_scale": sandbox.clock.time_scale}
+
+    def faults(request: Request, body: Any) -> Any:
+        if "timeout_seconds" in body:
+            api.TIMEOUT_FAULT_SECONDS = float(body["timeout_seconds"])
+        fault = sandbox.faults.arm(
+            str(body.get("operation", "*")), str(body.get("kind")), int(body.get("times", 1))
+        )
+        return {"armed": [vars(armed) for armed in sandbox.faults.armed()], "added": vars(fault)}
+
+    def stats(request: Request, body: Any) -> Any:
+        keys = sorted(set(sandbox.limiter.calls) | set(sandbox.limiter.throttled))
+        return [
+            {
+                "seller_id": seller_id,
+                "operation": operation,
+                "calls": sandbox.limiter.calls[(seller_id, operation)],
+                "throttled": sandbox.limiter.throttled[(seller_id, operation)],
+            }
+            for seller_id, operation in keys
+        ]
+
+    def cancel(request: Request, body: Any) -> Any:
+        order = _order(request)
+        by = body.get("by", "buyer")
+        if by not in ("buyer", "amazon"):
+            raise ControlError("by must be buyer or amazon")
+        if order.status_at(sandbox.now()) not in ("Pending", "Unshipped"):
+            raise ControlError(f"a {order.status_at(sandbox.now())} order cannot be canceled", 409)
+        order.canceled_by = by
+        if by == "buyer":
+            for item in order.items:
+                item.buyer_requested_cancel = True
+                item.buyer_cancel_reason = str(body.get("reason") or "Order placed by mistake")
+        sandbox.transition(order, "Canceled")
+        sandbox.save_order(order)
+        return {"order_id": order.order_id, "status": "Canceled"}
+
+    def ship_fba(request: Request, body: Any) -> Any:
+        order = _order(request)
+        status = order.status_at(sandbox.now())
+        if order.fulfillment_channel != "AFN" or status not in {"Pending", *SHIPPABLE_STATUSES}:
+            raise ControlError(
+                f"only a pending or unshipped FBA order can be shipped (this one: {status})", 409
+            )
+        sandbox.transition(order, "Shipped")
+        sandbox.save_order(order)
+        return {"order_id": order.order_id, "status": "Shipped"}
+
+    def _order(request: Request) -> Order:
+        data = sandbox.state.get("order", request.path_params["order_id"])
+        if data is None:
+            raise ControlError("unknown order", 404)
+        return Order.from_json(data)
+
+    return [
+        Route("/_sandbox/sellers", _json_endpoint(sellers), methods=["GET"]),
+        Route("/_sandbox/reset", _json_endpoint(reset), methods=["POST"]),
+        Route("/_sandbox/orders", _json_endpoint(create_orders), methods=["POST"]),
+        Route("/_sandbox/advance", _json_endpoint(advance), methods=["POST"]),
+        Route("/_sandbox/clock", _json_endpoint(clock), methods=["GET"]),
+        Route("/_sandbox/faults", _json_endpoint(faults), methods=["POST"]),
+        Route("/_sandbox/stats", _json_endpoint(stats), methods=["GET"]),
+        Route("/_sandbox/orders/{order_id}/cancel", _json_endpoint(cancel), methods=["POST"]),
+        Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_fba), methods=["POST"]),
+    ]

@@ -1,0 +1,59 @@
+"""Run the sandbox: `python -m sellersync.sandbox --port 8100`, or `serve_in_thread(app)` in tests."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+
+from sellersync.sandbox.app import create_app
+
+STARTUP_TIMEOUT_SECONDS = 10.0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sellersync sandbox", description="A local, stateful SP-API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--state", type=Path, default=None, help="SQLite file (default: in memory)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per real second")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--sellers", type=int, default=3)
+    parser.add_argument("--reset", action="store_true", help="delete the state file first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.reset and args.state is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.state}{suffix}").unlink(missing_ok=True)
+    app = create_app(args.state, seed=args.seed, time_scale=args.time_scale, sellers=args.sellers)
+    print(f"SP-API sandbox on http://{args.host}:{args.port} (control API: /_sandbox/sellers)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `app` with uvicorn in a daemon thread; yields the base URL and shuts down cleanly."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="sp-api-sandbox", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the sandbox server did not start")
+        time.sleep(0.01)
+    bound_port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=STARTUP_TIMEOUT_SECONDS)

@@ -1,0 +1,109 @@
+"""Reports API 2021-06-30: request reports, poll them, download their documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from sellersync.spapi.apis._base import ApiSection, Timestamp
+from sellersync.spapi.apis.documents import get_document
+from sellersync.spapi.models.base import parse
+from sellersync.spapi.models.reports import CreateReportResponse, GetReportsResponse, Report, ReportDocument
+from sellersync.spapi.transport import iso_utc
+
+
+class Reports20210630(ApiSection):
+    """Reports API, version 2021-06-30 (unwrapped responses)."""
+
+    def create_report(
+        self,
+        report_type: str,
+        marketplace_ids: Sequence[str],
+        *,
+        data_start_time: Timestamp | None = None,
+        data_end_time: Timestamp | None = None,
+        report_options: Mapping[str, str] | None = None,
+    ) -> CreateReportResponse:
+        """createReport: ask Amazon to generate a report (202)."""
+        body: dict[str, object] = {}
+        if report_options:
+            body["reportOptions"] = dict(report_options)
+        body["reportType"] = report_type
+        if data_start_time is not None:
+            body["dataStartTime"] = iso_utc(data_start_time)
+        if data_end_time is not None:
+            body["dataEndTime"] = iso_utc(data_end_time)
+        body["marketplaceIds"] = list(marketplace_ids)
+        operation = "reports.createReport"
+        return parse(CreateReportResponse, self._client.call_json(operation, body=body), operation=operation)
+
+    def get_report(self, report_id: str) -> Report:
+        """getReport: a report's processing status and document id."""
+        operation = "reports.getReport"
+        return parse(
+            Report,
+            self._client.call_json(operation, path_params={"reportId": report_id}),
+            operation=operation,
+        )
+
+    def get_reports(
+        self,
+        *,
+        report_types: Sequence[str] | None = None,
+        processing_statuses: Sequence[str] | None = None,
+        marketplace_ids: Sequence[str] | None = None,
+        page_size: int | None = None,
+        created_since: Timestamp | None = None,
+        created_until: Timestamp | None = None,
+        next_token: str | None = None,
+    ) -> GetReportsResponse:
+        """getReports: one page."""
+        query = {
+            "reportTypes": report_types,
+            "processingStatuses": processing_statuses,
+            "marketplaceIds": marketplace_ids,
+            "pageSize": page_size,
+            "createdSince": created_since,
+            "createdUntil": created_until,
+            "nextToken": next_token,
+        }
+        operation = "reports.getReports"
+        return parse(GetReportsResponse, self._client.call_json(operation, query=query), operation=operation)
+
+    def iter_reports(
+        self,
+        *,
+        report_types: Sequence[str] | None = None,
+        processing_statuses: Sequence[str] | None = None,
+        marketplace_ids: Sequence[str] | None = None,
+        page_size: int | None = None,
+        created_since: Timestamp | None = None,
+        created_until: Timestamp | None = None,
+    ) -> Iterator[Report]:
+        """Every report matching the filters; later pages are requested with ``nextToken`` alone, lazily."""
+        page = self.get_reports(
+            report_types=report_types,
+            processing_statuses=processing_statuses,
+            marketplace_ids=marketplace_ids,
+            page_size=page_size,
+            created_since=created_since,
+            created_until=created_until,
+        )
+        while True:
+            yield from page.reports
+            if not page.next_token:
+                return
+            page = self.get_reports(next_token=page.next_token)
+
+    def cancel_report(self, report_id: str) -> None:
+        """cancelReport: cancel a report still IN_QUEUE."""
+        self._client.call("reports.cancelReport", path_params={"reportId": report_id})
+
+    def get_report_document(self, report_document_id: str) -> ReportDocument:
+        """getReportDocument: URL (5 minutes) and compression of a report document."""
+        operation = "reports.getReportDocument"
+        data = self._client.call_json(operation, path_params={"reportDocumentId": report_document_id})
+        return parse(ReportDocument, data, operation=operation)
+
+    def download_report_document(self, document: ReportDocument) -> bytes:
+        """The report's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
+        return get_document(self._client.documents_http, document.url, document.compression_algorithm)

@@ -1,0 +1,193 @@
+"""Back-office screens for inventory: locations, warehouses, carriers, transfers with moves, rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from sellersync.sales.admin import run_on_each
+from sellersync.stock import selectors, services
+from sellersync.stock.choices import LocationKind
+from sellersync.stock.forms import TransferForm, TransferLineFormSet
+from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRule, Warehouse
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "is_amazon", "is_active", "company")
+    list_filter = ("company", "kind", "is_amazon", "is_active")
+    search_fields = ("name", "code")
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "stock_location", "company")
+    list_filter = ("company",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ("name", "amazon_carrier_code", "is_self_delivery", "is_active")
+    list_filter = ("is_self_delivery", "is_active")
+    search_fields = ("name", "amazon_carrier_code")
+
+
+class MoveInline(admin.TabularInline):
+    model = Move
+    extra = 0
+    fields = ("product", "quantity", "quantity_done", "source_location", "destination_location", "state")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Picking)
+class PickingAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "kind",
+        "partner",
+        "sales_order",
+        "scheduled_date",
+        "deadline",
+        "carrier",
+        "tracking_reference",
+        "state",
+        "company",
+    )
+    list_filter = ("state", "kind", "company", "carrier", "scheduled_date", "deadline")
+    search_fields = ("reference", "origin", "tracking_reference", "partner__name", "sales_order__name")
+    date_hierarchy = "scheduled_date"
+    raw_id_fields = ("sales_order", "partner")
+    readonly_fields = ("reference", "state", "done_at", "backorder_of")
+    inlines = (MoveInline,)
+    actions = ("validate_selected", "cancel_selected")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # transfers are created by services, which number them (see "New transfer")
+
+    def get_urls(self) -> list[URLPattern]:
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        new_transfer = path(
+            "new-transfer/",
+            self.admin_site.admin_view(self.new_transfer_view),
+            name="{}_{}_new_transfer".format(*info),
+        )
+        return [new_transfer, *super().get_urls()]
+
+    def new_transfer_view(self, request: HttpRequest) -> HttpResponse:
+        """A manual transfer (e.g. replenishing the Amazon location), created through the stock service."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = TransferForm(request.POST or None)
+        lines = TransferLineFormSet(request.POST or None, prefix="lines")
+        if request.method == "POST" and form.is_valid() and lines.is_valid():
+            transfer_lines = [
+                services.TransferLine(product=line["product"], quantity=line["quantity"])
+                for line in lines.cleaned_data
+                if line
+            ]
+            picking = services.create_transfer(
+                form.cleaned_data["company"],
+                form.cleaned_data["source"],
+                form.cleaned_data["destination"],
+                transfer_lines,
+                origin=str(_("Manual transfer")),
+            )
+            self.message_user(
+                request, _("Transfer %(reference)s created.") % {"reference": picking.reference}
+            )
+            return redirect(reverse("admin:stock_picking_change", args=[picking.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "lines": lines,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/stock/picking/new_transfer.html", context)
+
+    @admin.action(description=_("Validate"))
+    def validate_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
+        run_on_each(
+            self, request, queryset, services.validate_picking, str(_("%(count)d transfer(s) validated."))
+        )
+
+    @admin.action(description=_("Cancel"))
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
+        run_on_each(
+            self, request, queryset, services.cancel_picking, str(_("%(count)d transfer(s) canceled."))
+        )
+
+
+class LocationInOrOutFilter(admin.SimpleListFilter):
+    """Moves into or out of one internal location: the history of what it holds."""
+
+    title = _("location (in or out)")
+    parameter_name = "location"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        internal = Location.objects.filter(kind=LocationKind.INTERNAL).order_by("company", "code", "pk")
+        return [(str(location.pk), str(location)) for location in internal]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Move]) -> QuerySet[Move]:
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(source_location_id=self.value()) | Q(destination_location_id=self.value()))
+
+
+@admin.register(Move)
+class MoveAdmin(admin.ModelAdmin):
+    list_display = (
+        "date",
+        "product",
+        "quantity_done",
+        "source_location",
+        "destination_location",
+        "origin",
+        "state",
+        "company",
+    )
+    list_filter = (
+        "state",
+        "company",
+        "date",
+        LocationInOrOutFilter,
+        "source_location",
+        "destination_location",
+        "product",
+    )
+    search_fields = ("product__name", "product__default_code", "origin", "picking__reference")
+    date_hierarchy = "date"
+    raw_id_fields = ("picking", "sales_line", "product")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # stock moves come from transfers and adjustments only
+
+
+@admin.register(ReorderRule)
+class ReorderRuleAdmin(admin.ModelAdmin):
+    list_display = ("product", "location", "min_quantity", "max_quantity", "on_hand", "is_active", "company")
+    list_filter = ("company", "location", "is_active")
+    search_fields = ("product__name", "product__default_code")
+    actions = ("replenish_selected",)
+
+    @admin.display(description=_("on hand"))
+    def on_hand(self, rule: ReorderRule) -> Decimal:
+        return selectors.stock_on_hand(rule.product, rule.location)
+
+    @admin.action(description=_("Propose replenishment"))
+    def replenish_selected(self, request: HttpRequest, queryset: QuerySet[ReorderRule]) -> None:
+        run_on_each(
+            self, request, queryset, services.propose_replenishment, str(_("%(count)d rule(s) checked."))
+        )

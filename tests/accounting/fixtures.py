@@ -1,0 +1,40 @@
+"""Ledger fixtures: a company's default chart and journals, and a helper to write simple entries."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sellersync.accounting.choices import AccountRole, JournalKind
+from sellersync.accounting.models import Account, Journal
+from sellersync.accounting.services import LineData, create_default_chart, create_default_journals
+from sellersync.core.models import Company, Partner
+
+JAN_10 = datetime.date(2026, 1, 10)
+
+
+@pytest.fixture
+def chart(company: Company) -> dict[AccountRole, Account]:
+    return create_default_chart(company)
+
+
+@pytest.fixture
+def journals(company: Company) -> dict[JournalKind, Journal]:
+    return create_default_journals(company)
+
+
+@pytest.fixture
+def sales_journal(journals: dict[JournalKind, Journal]) -> Journal:
+    return journals[JournalKind.SALE]
+
+
+def sale_lines(
+    chart: dict[AccountRole, Account], amount: str, partner: Partner | None = None, key: str = ""
+) -> list[LineData]:
+    """Receivable debit against revenue credit: the smallest invoice."""
+    return [
+        LineData(chart[AccountRole.RECEIVABLE], debit=Decimal(amount), partner=partner, matching_key=key),
+        LineData(chart[AccountRole.REVENUE], credit=Decimal(amount), partner=partner),
+    ]

@@ -1,0 +1,86 @@
+"""Amazon fixtures: the local SP-API sandbox served over real HTTP, and accounts pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from sellersync.amazon.choices import Region
+from sellersync.amazon.models import AmazonAccount
+from sellersync.core.models import Company
+from sellersync.sandbox.app import create_app
+from sellersync.sandbox.server import serve_in_thread
+
+#: Simulated seconds per real second, for the sandbox and the client alike (rate limits refill that fast).
+TIME_SCALE = 3600.0
+
+
+class Sandbox:
+    """The running sandbox: its base URL and its control API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = httpx.Client(base_url=base_url, timeout=30)
+
+    def sellers(self) -> dict[str, dict[str, Any]]:
+        """Sellers by region (NA has PII access, EU has not)."""
+        return {seller["region"]: seller for seller in self.http.get("/_sandbox/sellers").json()}
+
+    def create_orders(self, seller_id: str, count: int = 1, **options: Any) -> list[str]:
+        body = {"seller_id": seller_id, "count": count, **options}
+        response = self.http.post("/_sandbox/orders", json=body)
+        response.raise_for_status()
+        return list(response.json()["order_ids"])
+
+    def advance(self, seconds: float) -> None:
+        self.http.post("/_sandbox/advance", json={"seconds": seconds}).raise_for_status()
+
+    def cancel(self, order_id: str, by: str = "buyer") -> None:
+        self.http.post(f"/_sandbox/orders/{order_id}/cancel", json={"by": by}).raise_for_status()
+
+    def fault(self, operation: str, kind: str, times: int = 1) -> None:
+        body = {"operation": operation, "kind": kind, "times": times}
+        self.http.post("/_sandbox/faults", json=body).raise_for_status()
+
+
+@pytest.fixture
+def sandbox(settings: Any) -> Iterator[Sandbox]:
+    settings.SPAPI_TIME_SCALE = TIME_SCALE
+    settings.REDIS_URL = ""
+    settings.SPAPI_BASE_URL = ""
+    settings.SPAPI_LWA_URL = ""
+    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
+        box = Sandbox(base_url)
+        yield box
+        box.http.close()
+
+
+def make_account(sandbox: Sandbox, company: Company, region: str, name: str = "") -> AmazonAccount:
+    seller = sandbox.sellers()[region]
+    return AmazonAccount.objects.create(
+        name=name or f"Amazon {region}",
+        company=company,
+        seller_id=seller["seller_id"],
+        region=Region(region),
+        lwa_client_id=seller["client_id"],
+        lwa_client_secret=seller["client_secret"],
+        refresh_token=seller["refresh_token"],
+        api_base_url=sandbox.base_url,
+        lwa_token_url=f"{sandbox.base_url}/auth/o2/token",
+        last_order_sync=timezone.now() - timedelta(days=5),
+    )
+
+
+@pytest.fixture
+def na_account(sandbox: Sandbox, company: Company) -> AmazonAccount:
+    return make_account(sandbox, company, "NA")
+
+
+@pytest.fixture
+def eu_account(sandbox: Sandbox, company: Company) -> AmazonAccount:
+    return make_account(sandbox, company, "EU")

@@ -1,0 +1,115 @@
+"""The connector's commands: sync_orders, recover_order, demo (setup) and worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from sellersync.amazon.models import AmazonAccount, AmazonOrder
+from sellersync.core.models import Company
+from sellersync.sales.models import SalesOrder
+from tests.amazon.fixtures import Sandbox
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sync_orders_for_one_account_creates_its_orders(na_account: AmazonAccount) -> None:
+    # given
+    out = StringIO()
+    # when
+    call_command("sync_orders", account=na_account.name, stdout=out)
+    # then
+    created = SalesOrder.objects.filter(amazon_order__account=na_account).count()
+    assert created > 20
+    assert out.getvalue().startswith(f"{na_account.name}: Orders: {created} created")
+
+
+def test_sync_orders_refuses_an_unknown_account(na_account: AmazonAccount) -> None:
+    # when / then
+    with pytest.raises(CommandError, match="No Amazon account with id or name 'nope'"):
+        call_command("sync_orders", account="nope")
+
+
+def test_recover_order_by_account_id(sandbox: Sandbox, na_account: AmazonAccount) -> None:
+    # given
+    (amazon_id,) = sandbox.create_orders(
+        na_account.seller_id, 1, fulfillment_channel="MFN", status="Unshipped"
+    )
+    sandbox.advance(600)
+    out = StringIO()
+    # when
+    call_command("recover_order", str(na_account.pk), amazon_id, stdout=out)
+    # then
+    binding = AmazonOrder.objects.get(account=na_account, amazon_id=amazon_id)
+    assert binding.sales_order is not None
+    assert out.getvalue().strip() == f"{amazon_id} -> {binding.sales_order.name}"
+
+
+def test_recover_order_of_an_unknown_order_fails_loudly(na_account: AmazonAccount) -> None:
+    # when / then
+    with pytest.raises(CommandError, match="999-0000000-0000000 failed: .*not found"):
+        call_command("recover_order", na_account.name, "999-0000000-0000000")
+
+
+def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_seller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-secret-1")
+    out = StringIO()
+    # when
+    call_command(
+        "demo", setup_only=True, sandbox_port=0, sandbox_state=tmp_path / "sandbox.sqlite3", stdout=out
+    )
+    call_command(
+        "demo", setup_only=True, sandbox_port=0, sandbox_state=tmp_path / "sandbox.sqlite3", stdout=out
+    )
+    # then
+    company = Company.objects.get(name="Demo Store")
+    accounts = {account.region: account for account in AmazonAccount.objects.filter(company=company)}
+    admin = get_user_model().objects.get(username="admin")
+    assert company.currency_id == "USD"
+    assert admin.is_superuser and admin.check_password("demo-secret-1")
+    assert sorted(accounts) == ["EU", "NA"]
+    assert accounts["NA"].marketplaces.count() == 3
+    assert accounts["EU"].marketplaces.count() == 5
+    assert accounts["NA"].api_base_url.startswith("http://127.0.0.1:")
+    assert (tmp_path / "sandbox.sqlite3").exists()
+
+
+def test_worker_starts_huey_with_threads(tmp_path: Path) -> None:
+    # given
+    # given the default storage (no REDIS_URL): Huey keeps its queue in SQLite under the var directory
+    env = {**os.environ, "SELLERSYNC_VAR_DIR": str(tmp_path), "LOG_LEVEL": "INFO"}
+    env.pop("REDIS_URL", None)
+    command = [sys.executable, "-m", "sellersync.cli", "worker", "--workers", "2"]
+    # when
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
+    try:
+        output = _read_until(worker, "Huey consumer started", timeout=20)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    # then
+    assert "Huey consumer started with 2 thread" in output, output
+    assert (tmp_path / "huey.sqlite3").exists()
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline and marker not in seen:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen += line
+    return seen

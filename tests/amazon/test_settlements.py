@@ -1,0 +1,253 @@
+"""Amazon settlements into the books: a simulated month against the sandbox, to the cent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from sellersync.accounting.choices import AccountRole
+from sellersync.accounting.models import JournalEntry
+from sellersync.accounting.selectors import account_balance, unreconciled_lines
+from sellersync.accounting.services import (
+    LineData,
+    get_account,
+    get_or_create_amazon_payments_journal,
+    record_entry,
+)
+from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonSettlement, AmazonSettlementLine
+from sellersync.amazon.models.settlements import SettlementMatch, SettlementState
+from sellersync.amazon.services import client_for_account
+from sellersync.amazon.sync.import_settlements import import_settlements
+from sellersync.amazon.sync.settlement_books import awaiting_invoice_account
+from sellersync.core.models import Company, Currency
+from sellersync.core.services import PartnerData, create_company, find_or_create_partner
+from sellersync.spapi.client import SpApiClient
+from tests.amazon.fixtures import Sandbox, make_account
+
+US = "ATVPDKIKX0DER"
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def us_company(db: None) -> Company:
+    return create_company("Northwind Inc", Currency.objects.get(code="USD"), "US")
+
+
+@pytest.fixture
+def account(sandbox: Sandbox, us_company: Company) -> AmazonAccount:
+    account = make_account(sandbox, us_company, "NA")
+    AmazonMarketplace.objects.create(
+        account=account, marketplace_id=US, name="Amazon.com", country_code="US", currency_code="USD"
+    )
+    return account
+
+
+@pytest.fixture
+def client(account: AmazonAccount) -> Iterator[SpApiClient]:
+    with client_for_account(account) as client:
+        yield client
+
+
+def _wire_amounts(node: Any, fees: bool) -> list[Decimal]:
+    """The test's own walk of Amazon's events: fee amounts (fees=True) or every other amount."""
+    if isinstance(node, dict):
+        found = []
+        for key, value in node.items():
+            if isinstance(value, dict) and "CurrencyAmount" in value:
+                if (key == "FeeAmount") == fees:
+                    found.append(Decimal(str(value["CurrencyAmount"])))
+            else:
+                found += _wire_amounts(value, fees)
+        return found
+    if isinstance(node, list):
+        return [amount for value in node for amount in _wire_amounts(value, fees)]
+    return []
+
+
+def _closed_usd_groups(client: SpApiClient) -> list[Any]:
+    return [
+        group
+        for group in client.finances_v0.iter_financial_event_groups(max_results_per_page=100)
+        if group.processing_status == "Closed"
+        and group.original_total is not None
+        and group.original_total.currency_code == "USD"
+    ]
+
+
+def _events_json(client: SpApiClient, group_id: str) -> list[dict[str, Any]]:
+    return [
+        page.model_dump(by_alias=True)
+        for page in client.finances_v0.iter_financial_events_by_group_id(group_id)
+    ]
+
+
+def _invoice(company: Company, order_id: str, amount: Decimal) -> None:
+    """What posting the order's invoice leaves in the receivable (the ledger services, not the importer)."""
+    partner = find_or_create_partner(
+        company, PartnerData(name="Amazon Customer", city="Seattle", country_code="US")
+    )
+    lines = [
+        LineData(
+            get_account(company, AccountRole.RECEIVABLE), debit=amount, partner=partner, matching_key=order_id
+        ),
+        LineData(get_account(company, AccountRole.REVENUE), credit=amount, partner=partner),
+    ]
+    journal = get_or_create_amazon_payments_journal(company)  # any journal will do for the receivable
+    record_entry(journal, JournalEntry._meta.get_field("date").to_python("2026-01-01"), lines, ref=order_id)
+
+
+def _amount(money: Any) -> Decimal:
+    return Decimal(0) if money is None or money.amount is None else Decimal(money.amount)
+
+
+def _receivable_of(client: SpApiClient, order_id: str) -> Decimal:
+    """OrderTotal (Orders API) minus the marketplace facilitator tax Amazon withholds (Finances API)."""
+    order = client.orders_v0.get_order(order_id)
+    events = client.finances_v0.list_financial_events_by_order_id(order_id).financial_events
+    withheld = sum(
+        (
+            _amount_of(tax.charge_amount)
+            for event in events.shipment_event_list
+            for item in event.shipment_item_list
+            for component in item.item_tax_withheld_list
+            for tax in component.taxes_withheld
+        ),
+        Decimal(0),
+    )
+    return _amount(order.order_total) + withheld
+
+
+def _amount_of(money: Any) -> Decimal:
+    return Decimal(0) if money is None or money.currency_amount is None else Decimal(money.currency_amount)
+
+
+def _simulate_a_month(sandbox: Sandbox, account: AmazonAccount) -> list[str]:
+    order_ids: list[str] = []
+    for _week in range(5):
+        order_ids += sandbox.create_orders(
+            account.seller_id, 3, marketplace_id=US, fulfillment_channel="AFN", status="Shipped"
+        )
+        order_ids += sandbox.create_orders(
+            account.seller_id, 3, marketplace_id=US, fulfillment_channel="MFN", status="Shipped"
+        )
+        sandbox.advance(7 * DAY)
+    return order_ids
+
+
+def test_a_month_of_settlements_reconciles_the_intermediary_account_to_zero(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given a month of US sales, five of them invoiced (one with a wrong amount)
+    company = account.company
+    order_ids = _simulate_a_month(sandbox, account)
+    invoiced = {order_id: _receivable_of(client, order_id) for order_id in order_ids[:4]}
+    for order_id, amount in invoiced.items():
+        _invoice(company, order_id, amount)
+    wrong_id = order_ids[4]
+    _invoice(company, wrong_id, _receivable_of(client, wrong_id) + Decimal("1.00"))
+    closed = _closed_usd_groups(client)
+    events = {
+        group.financial_event_group_id: _events_json(client, group.financial_event_group_id)
+        for group in closed
+    }
+    # when the settlements are imported
+    result = import_settlements(account, client)
+    # then every closed USD group is booked, the intermediary is at zero, payouts are in the bank
+    assert len(closed) >= 2
+    assert result.booked == len(closed)
+    booked = AmazonSettlement.objects.filter(account=account, state=SettlementState.POSTED)
+    assert {settlement.group_id for settlement in booked} == set(events)
+    journal = get_or_create_amazon_payments_journal(company)
+    intermediary = journal.default_account
+    assert intermediary is not None
+    assert account_balance(intermediary) == Decimal(0)
+    assert not unreconciled_lines(intermediary).exists()
+    payouts = sum((group.original_total.currency_amount for group in closed), Decimal(0))
+    assert account_balance(get_account(company, AccountRole.BANK)) == payouts
+    # and every fee is an Amazon fee expense, to the cent
+    fees = sum(
+        (amount for pages in events.values() for amount in _wire_amounts(pages, fees=True)), Decimal(0)
+    )
+    assert fees < 0
+    assert account_balance(get_account(company, AccountRole.AMAZON_FEES)) == -fees
+    # and the invoices Amazon paid are reconciled; the rest waits for its invoice, listed
+    receivable = get_account(company, AccountRole.RECEIVABLE)
+    for order_id in invoiced:
+        assert not unreconciled_lines(receivable, matching_key=order_id).exists()
+    assert unreconciled_lines(receivable, matching_key=wrong_id).count() == 1
+    proceeds = sum(
+        (amount for pages in events.values() for amount in _wire_amounts(pages, fees=False)), Decimal(0)
+    )
+    assert account_balance(awaiting_invoice_account(company)) == -(proceeds - sum(invoiced.values()))
+    [wrong] = AmazonSettlementLine.objects.filter(
+        amazon_order_id=wrong_id, amount_type="Principal", event_type="shipment"
+    )
+    assert wrong.match == SettlementMatch.UNMATCHED
+    assert "differs" in wrong.reason
+    matched = AmazonSettlementLine.objects.filter(
+        amazon_order_id__in=list(invoiced), event_type="shipment", kind="charge"
+    )
+    assert {line.match for line in matched} == {SettlementMatch.MATCHED}
+
+
+def test_re_importing_books_nothing_twice(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given a month of settlements already imported
+    _simulate_a_month(sandbox, account)
+    first = import_settlements(account, client)
+    entries = JournalEntry.objects.count()
+    lines = AmazonSettlementLine.objects.count()
+    # when they are imported again
+    second = import_settlements(account, client)
+    # then nothing new is booked
+    assert first.booked >= 2
+    assert (second.booked, second.already_booked) == (0, first.booked)
+    assert JournalEntry.objects.count() == entries
+    assert AmazonSettlementLine.objects.count() == lines
+
+
+def test_a_settlement_in_another_currency_is_listed_as_failed_not_booked(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given Canadian sales settled in CAD for a company keeping its books in USD
+    sandbox.create_orders(account.seller_id, 2, marketplace_id="A2EUQ1WTGCTBG2", status="Shipped")
+    sandbox.advance(30 * DAY)
+    # when the settlements are imported
+    import_settlements(account, client)
+    # then the CAD settlements are failed with the reason and have no entry
+    cad = AmazonSettlement.objects.filter(account=account, currency_code="CAD", processing_status="Closed")
+    assert cad.exists()
+    for settlement in cad:
+        assert settlement.state == SettlementState.FAILED
+        assert "CAD" in settlement.error and "USD" in settlement.error
+        assert settlement.entry is None
+
+
+def test_the_admin_lists_settlements_with_unmatched_counts_and_imports_from_its_action(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient, admin_client: Any
+) -> None:
+    # given a month of settlements, none invoiced, imported once
+    _simulate_a_month(sandbox, account)
+    import_settlements(account, client)
+    settlement = AmazonSettlement.objects.filter(account=account, state=SettlementState.POSTED).first()
+    assert settlement is not None
+    unmatched = settlement.lines.filter(match=SettlementMatch.UNMATCHED).count()
+    # when the lists are opened and the import action is run again
+    listed = admin_client.get("/admin/amazon/amazonsettlement/")
+    lines = admin_client.get("/admin/amazon/amazonsettlementline/", {"match__exact": "unmatched"})
+    detail = admin_client.get(f"/admin/amazon/amazonsettlement/{settlement.pk}/change/")
+    action = admin_client.post(
+        "/admin/amazon/amazonsettlement/",
+        {"action": "import_from_amazon", "_selected_action": [settlement.pk]},
+        follow=True,
+    )
+    # then the screens show the settlement and its unmatched lines; the action books nothing twice
+    assert (listed.status_code, lines.status_code, detail.status_code) == (200, 200, 200)
+    assert unmatched > 0
+    assert lines.context["cl"].result_count == AmazonSettlementLine.objects.filter(match="unmatched").count()
+    assert "0 booked" in action.content.decode()
+    assert AmazonSettlement.objects.get(pk=settlement.pk).entry_id == settlement.entry_id

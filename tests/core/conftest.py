@@ -1,0 +1,12 @@
+"""Fixtures of the core tests (defined in fixtures.py, shared with the other apps' tests)."""
+
+from tests.core.fixtures import (  # noqa: F401
+    company,
+    customer,
+    eur,
+    lamp,
+    mug,
+    shipping_product,
+    vat_excluded,
+    vat_included,
+)
