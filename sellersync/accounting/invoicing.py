@@ -106,7 +106,11 @@ def create_invoice_from_order(
 ) -> Invoice:
     """A draft invoice of the whole order (posted at once with `post=True`). AlreadyInvoiced if it has one."""
     with transaction.atomic():
-        locked = SalesOrder.objects.select_for_update(of=("self",)).select_related("partner__parent").get(pk=order.pk)
+        locked = (
+            SalesOrder.objects.select_for_update(of=("self",))
+            .select_related("partner__parent")
+            .get(pk=order.pk)
+        )
         _check_invoiceable(locked)
         facts = buyer if buyer is not None else partner_tax_facts(locked)
         vat_number = facts.vat_number.strip()
