@@ -12,7 +12,6 @@ calls `clear()` and retries the order once.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,14 +24,19 @@ T = TypeVar("T")
 MAX_PARTNERS = 10_000
 
 
-_RUN_LOOKUPS: weakref.WeakKeyDictionary[SyncRun, ReferenceLookups] = weakref.WeakKeyDictionary()
+_MEMO_ATTRIBUTE = "_reference_lookups"
 
 
 def lookups_for_run(account: AmazonAccount, run: SyncRun) -> ReferenceLookups:
-    """The memo of this run (created on first use, gone with the run object); never shared across accounts."""
-    lookups = _RUN_LOOKUPS.get(run)
+    """The memo of this run object (created on first use, gone with it); never shared across accounts.
+
+    Kept on the instance itself, not in a table keyed by the run: two SyncRun instances with the same
+    primary key compare equal (a reused SQLite rowid, a test database rolled back), and must not share it.
+    """
+    lookups: ReferenceLookups | None = getattr(run, _MEMO_ATTRIBUTE, None)
     if lookups is None or lookups.account.pk != account.pk:
-        lookups = _RUN_LOOKUPS[run] = ReferenceLookups(account)
+        lookups = ReferenceLookups(account)
+        setattr(run, _MEMO_ATTRIBUTE, lookups)
     return lookups
 
 
