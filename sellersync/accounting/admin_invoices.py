@@ -1,7 +1,8 @@
 """Back-office screens of invoices and credit notes: made from sales orders, never typed in.
 
 Lists filter on state, kind, company and "VAT number missing" (business orders to chase). Actions call the
-invoicing services: Post, Cancel draft, Refund (a full credit note), Download PDF.
+invoicing services: Post, Cancel draft, Refund (a full credit note), Register a batch payment (the seeds'
+manual flow, see payments.py), Download PDF.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sellersync.accounting import invoicing
+from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
 from sellersync.accounting.models import Invoice, InvoiceLine
 from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
+from sellersync.core.errors import DomainError
 
 INVOICE_LINE_FIELDS = (
     "description",
@@ -91,7 +94,13 @@ class InvoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     fields = readonly_fields
     inlines = (InvoiceLineInline,)
-    actions = ("post_selected", "cancel_selected", "refund_selected", "download_pdf")
+    actions = (
+        "post_selected",
+        "cancel_selected",
+        "refund_selected",
+        "register_batch_payment",
+        "download_pdf",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # invoices are made from sales orders
@@ -117,6 +126,21 @@ class InvoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             queryset,
             lambda invoice: invoicing.create_credit_note(invoice, reason=str(_("Refund"))),
             str(_("%(count)d credit note(s) created.")),
+        )
+
+    @admin.action(description=_("Register a batch payment (Amazon Payments)"))
+    def register_batch_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        invoices = list(queryset.order_by("pk"))
+        try:
+            entry = payments.register_batch_payment(invoices, timezone.localdate())
+        except DomainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(count)d document(s) paid by %(entry)s in the Amazon Payments journal.")
+            % {"count": len(invoices), "entry": entry},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Download PDF"))

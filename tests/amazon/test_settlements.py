@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from sellersync.accounting.choices import AccountRole
 from sellersync.accounting.models import JournalEntry
+from sellersync.accounting.payments import register_batch_payment
 from sellersync.accounting.selectors import account_balance, unreconciled_lines
 from sellersync.accounting.services import (
     LineData,
@@ -19,9 +21,11 @@ from sellersync.accounting.services import (
 )
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch, SettlementState
+from sellersync.amazon import services
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
 from sellersync.amazon.sync.settlement_books import awaiting_invoice_account
+from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import PartnerData, create_company, find_or_create_partner
 from sellersync.spapi.client import SpApiClient
@@ -251,3 +255,40 @@ def test_the_admin_lists_settlements_with_unmatched_counts_and_imports_from_its_
     assert lines.context["cl"].result_count == AmazonSettlementLine.objects.filter(match="unmatched").count()
     assert "0 booked" in action.content.decode()
     assert AmazonSettlement.objects.get(pk=settlement.pk).entry_id == settlement.entry_id
+
+
+def test_invoices_paid_by_hand_in_a_batch_payment_are_cleared_by_the_settlement(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given a month of US sales; three FBA orders invoiced and paid by hand in one batch payment (the seeds)
+    order_ids = _simulate_a_month(sandbox, account)
+    fba_ids = [
+        order_id
+        for order_id in order_ids
+        if client.orders_v0.get_order(order_id).fulfillment_channel == "AFN"
+    ][:3]
+    orders = [services.recover_order(account, order_id).sales_order for order_id in fba_ids]
+    invoices = create_amazon_invoices([order for order in orders if order is not None])
+    payment = register_batch_payment(invoices, datetime.date(2026, 1, 31))
+    company = account.company
+    intermediary = get_account(company, AccountRole.AMAZON_INTERMEDIARY)
+    receivable = get_account(company, AccountRole.RECEIVABLE)
+    paid = sum((invoice.amount_receivable for invoice in invoices), Decimal(0))
+    assert len(invoices) == 3
+    assert account_balance(intermediary) == paid
+    for order_id in fba_ids:
+        assert not unreconciled_lines(receivable, matching_key=order_id).exists()
+    # when Amazon's settlements are imported
+    result = import_settlements(account, client)
+    # then Amazon's proceeds for those orders clear the payment's lines; the intermediary ends at zero
+    assert result.booked >= 2
+    assert account_balance(intermediary) == Decimal(0)
+    assert not unreconciled_lines(intermediary).exists()
+    assert payment.lines.filter(account=intermediary, reconciliation__isnull=True).count() == 0
+    cleared = AmazonSettlementLine.objects.filter(
+        amazon_order_id__in=fba_ids, event_type="shipment", kind="charge"
+    )
+    assert cleared.exists()
+    assert {line.match for line in cleared} == {SettlementMatch.MATCHED}
+    awaiting = unreconciled_lines(awaiting_invoice_account(company))
+    assert not awaiting.filter(matching_key__in=fba_ids).exists()

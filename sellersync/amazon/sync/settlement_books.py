@@ -5,6 +5,7 @@ One settlement entry (dated at the period's end) and one payout entry (dated at 
 | what Amazon reports | debit | credit |
 |---|---|---|
 | an order's proceeds (charges, promotions, withheld tax) | | 1100 receivable of its invoice (key: order id) |
+| same, the invoice paid by hand (batch payment) | | 1250 intermediary line of that payment |
 | same, no open invoice of that amount | | "Amazon sales awaiting invoice" (listed, with the reason) |
 | refund of an order | 1100 receivable of its credit note | |
 | same, no open credit note of that amount | "Amazon sales awaiting invoice" (listed) | |
@@ -168,11 +169,7 @@ def _book_proceeds(
 ) -> Outcome:
     what = gettext("Refund") if event_type == REFUND else gettext("Amazon payment")
     label = f"{what} {order_id}"
-    open_lines = [
-        line
-        for line in ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id)
-        if line.pk not in used and (line.balance > 0) == (proceeds > 0)
-    ]
+    open_lines = _open_lines(books.receivable, order_id, proceeds, used)
     open_amount = sum((line.balance for line in open_lines), ZERO)
     partners = {line.partner_id for line in open_lines}
     if open_lines and open_amount == proceeds and len(partners) == 1:
@@ -180,10 +177,25 @@ def _book_proceeds(
         draft.matches[index] = open_lines
         used.update(line.pk for line in open_lines)
         return Outcome(SettlementMatch.MATCHED)
+    paid_by_hand = _open_lines(books.intermediary, order_id, proceeds, used)
+    if paid_by_hand and sum((line.balance for line in paid_by_hand), ZERO) == proceeds:
+        index = draft.add(books.intermediary, -proceeds, label, order_id, paid_by_hand[0].partner)
+        draft.matches[index] = paid_by_hand
+        used.update(line.pk for line in paid_by_hand)
+        return Outcome(SettlementMatch.MATCHED)
     draft.add(books.awaiting, -proceeds, label, order_id)
     return Outcome(
         SettlementMatch.UNMATCHED, _reason(event_type, open_lines, open_amount, proceeds, partners)
     )
+
+
+def _open_lines(account: Account, order_id: str, proceeds: Decimal, used: set[int]) -> list[JournalLine]:
+    """Unreconciled lines of the order on the account, on the side that the proceeds settle."""
+    return [
+        line
+        for line in ledger_selectors.unreconciled_lines(account, matching_key=order_id)
+        if line.pk not in used and (line.balance > 0) == (proceeds > 0)
+    ]
 
 
 def _reason(
