@@ -141,3 +141,30 @@ def test_payload_without_pii_comes_back_whole_with_nothing_removed() -> None:
     # then
     assert cleaned == raw
     assert pii == {}
+
+
+def test_changing_the_split_parts_leaves_the_input_untouched() -> None:
+    # given
+    raw = v0_raw()
+    original = copy.deepcopy(raw)
+    cleaned, pii = split_pii(raw)
+
+    # when
+    cleaned["order"]["ShippingAddress"]["City"] = "Hamburg"
+    cleaned["items"].append({"OrderItemId": "2"})
+    pii["/order/BuyerInfo/BuyerTaxInfo"]["TaxClassifications"][0]["Value"] = "DE2"
+
+    # then
+    assert raw == original
+
+
+def test_a_pii_key_inside_a_list_of_lists_is_found_and_keys_are_escaped_in_pointers() -> None:
+    # given
+    raw = {"a/b": [[{"Phone": "+1 5", "x~y": 1}]], "n": 1.5, "flag": True, "none": None}
+
+    # when
+    cleaned, pii = split_pii(raw)
+
+    # then
+    assert cleaned == {"a/b": [[{"x~y": 1}]], "n": 1.5, "flag": True, "none": None}
+    assert pii == {"/a~1b/0/0/Phone": "+1 5"}

@@ -58,10 +58,12 @@ PII_KEYS = V0_PII_KEYS | V2026_PII_KEYS
 
 
 def split_pii(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(payload without PII, {json_pointer: removed value}); `raw` itself is left untouched."""
-    cleaned = copy.deepcopy(raw)
+    """(payload without PII, {json_pointer: removed value}); `raw` itself is left untouched.
+
+    One pass builds the cleaned copy: what stays is copied once, what is removed is deep-copied apart.
+    """
     removed: dict[str, Any] = {}
-    _strip(cleaned, "", removed)
+    cleaned = _without_pii(raw, "", removed)
     return cleaned, removed
 
 
@@ -77,17 +79,30 @@ def merge_pii(payload: dict[str, Any], pii: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _strip(node: Any, pointer: str, removed: dict[str, Any]) -> None:
+#: JSON leaves, immutable: shared with the input instead of copied.
+_IMMUTABLE_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _without_pii(node: dict[str, Any], pointer: str, removed: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in PII_KEYS:
+            removed[f"{pointer}/{_escape(key)}"] = copy.deepcopy(value)
+        elif type(value) in _IMMUTABLE_LEAVES:  # most values: no pointer to build
+            cleaned[key] = value
+        else:
+            cleaned[key] = _copy_without_pii(value, f"{pointer}/{_escape(key)}", removed)
+    return cleaned
+
+
+def _copy_without_pii(node: Any, pointer: str, removed: dict[str, Any]) -> Any:
+    if type(node) in _IMMUTABLE_LEAVES:
+        return node
     if isinstance(node, dict):
-        for key in list(node):
-            child_pointer = f"{pointer}/{_escape(key)}"
-            if key in PII_KEYS:
-                removed[child_pointer] = node.pop(key)
-            else:
-                _strip(node[key], child_pointer, removed)
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            _strip(child, f"{pointer}/{index}", removed)
+        return _without_pii(node, pointer, removed)
+    if isinstance(node, list):
+        return [_copy_without_pii(child, f"{pointer}/{index}", removed) for index, child in enumerate(node)]
+    return copy.deepcopy(node)
 
 
 def _escape(key: str) -> str:
