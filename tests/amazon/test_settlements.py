@@ -19,9 +19,9 @@ from sellersync.accounting.services import (
     get_or_create_amazon_payments_journal,
     record_entry,
 )
+from sellersync.amazon import services
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch, SettlementState
-from sellersync.amazon import services
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
 from sellersync.amazon.sync.settlement_books import awaiting_invoice_account
@@ -292,3 +292,41 @@ def test_invoices_paid_by_hand_in_a_batch_payment_are_cleared_by_the_settlement(
     assert {line.match for line in cleared} == {SettlementMatch.MATCHED}
     awaiting = unreconciled_lines(awaiting_invoice_account(company))
     assert not awaiting.filter(matching_key__in=fba_ids).exists()
+
+
+def test_proceeds_settled_before_the_invoice_move_to_it_when_it_is_posted(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given a month settled before any invoice: every order's proceeds wait on 1160
+    order_ids = _simulate_a_month(sandbox, account)
+    import_settlements(account, client)
+    company = account.company
+    awaiting = awaiting_invoice_account(company)
+    before = account_balance(awaiting)
+    refunded = set(
+        AmazonSettlementLine.objects.filter(event_type="refund").values_list("amazon_order_id", flat=True)
+    )
+    chosen = [order_id for order_id in order_ids if order_id not in refunded][:2]
+    waiting = {
+        order_id: sum(
+            (line.balance for line in unreconciled_lines(awaiting, matching_key=order_id)), Decimal(0)
+        )
+        for order_id in chosen
+    }
+    assert len(chosen) == 2 and all(amount < 0 for amount in waiting.values())
+    # when their invoices are posted
+    orders = [services.recover_order(account, order_id).sales_order for order_id in chosen]
+    invoices = create_amazon_invoices([order for order in orders if order is not None])
+    # then the waiting proceeds went to the invoices' receivables, reconciled; the rest still waits
+    receivable = get_account(company, AccountRole.RECEIVABLE)
+    assert sorted(-amount for amount in waiting.values()) == sorted(i.amount_receivable for i in invoices)
+    for order_id in chosen:
+        assert not unreconciled_lines(awaiting, matching_key=order_id).exists()
+        assert not unreconciled_lines(receivable, matching_key=order_id).exists()
+        lines = AmazonSettlementLine.objects.filter(
+            amazon_order_id=order_id, event_type="shipment", kind="charge"
+        )
+        assert {line.match for line in lines} == {SettlementMatch.MATCHED}
+    assert account_balance(awaiting) == before - sum(waiting.values(), Decimal(0))
+    assert account_balance(receivable) == Decimal(0)
+    assert import_settlements(account, client).cleared == 0  # nothing left to clear for these

@@ -29,7 +29,7 @@ from sellersync.amazon.mappers.settlements import (
 )
 from sellersync.amazon.models import AmazonAccount, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementState
-from sellersync.amazon.sync.settlement_books import Outcome, book_settlement
+from sellersync.amazon.sync.settlement_books import Outcome, book_settlement, clear_awaiting_proceeds
 from sellersync.core.errors import DomainError
 from sellersync.spapi.client import SpApiClient
 from sellersync.spapi.models.finances_v0 import FinancialEventGroup
@@ -51,6 +51,7 @@ class SettlementImport:
     already_booked: int = 0
     open: int = 0
     failed: int = 0
+    cleared: int = 0  # orders whose waiting proceeds went to their invoice, posted since
 
 
 def import_settlements(
@@ -74,6 +75,7 @@ def import_settlements(
             result.booked += 1
         else:
             result.failed += 1
+    result.cleared = clear_awaiting_proceeds(account.company)  # invoices posted since the proceeds came
     return result
 
 

@@ -17,7 +17,8 @@ One settlement entry (dated at the period's end) and one payout entry (dated at 
 The marketplace-facilitator tax Amazon withholds is netted with the charges: the invoice's receivable
 already excludes it (see accounting/invoicing.py), so the proceeds and the receivable are the same amount.
 Matched receivable lines are reconciled with the invoice's, and the two intermediary lines with each other:
-after the payout the intermediary account holds nothing of the settlement.
+after the payout the intermediary account holds nothing of the settlement. Proceeds that waited on 1160 move
+to their invoice's receivable when it is posted later (`clear_awaiting_proceeds`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from sellersync.accounting import selectors as ledger_selectors
@@ -49,7 +52,7 @@ from sellersync.amazon.mappers.settlements import (
     TAX_WITHHELD,
     SettlementAmount,
 )
-from sellersync.amazon.models import AmazonSettlement
+from sellersync.amazon.models import AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch
 from sellersync.core.models import Company, Partner
 
@@ -276,3 +279,66 @@ def _end_date(settlement: AmazonSettlement) -> datetime.date:
 def _ref(settlement: AmazonSettlement) -> str:
     start = settlement.started_at.date().isoformat() if settlement.started_at else ""
     return f"Amazon {settlement.currency_code} {start} {settlement.group_id[:24]}".strip()[:128]
+
+
+# --- proceeds that arrived before their invoice ----------------------------------------------------------
+
+
+def clear_awaiting_proceeds(company: Company, order_ids: list[str] | None = None) -> int:
+    """Move proceeds waiting on 1160 onto the receivable of their invoice (or credit note), once posted.
+
+    For each order (matching key) whose waiting amounts equal its open receivable to the cent: one AMZP
+    entry, debit 1160 / credit 1100 (mirrored for a refund), both pairs reconciled, and the settlement
+    lines of that order marked matched. Anything else stays listed. Returns how many orders were cleared.
+    """
+    books = books_of(company)
+    waiting = ledger_selectors.unreconciled_lines(books.awaiting).exclude(matching_key="")
+    if order_ids is not None:
+        waiting = waiting.filter(matching_key__in=order_ids)
+    by_order: dict[str, list[JournalLine]] = defaultdict(list)
+    for line in waiting:
+        by_order[line.matching_key].append(line)
+    cleared = 0
+    for order_id, lines in by_order.items():
+        with transaction.atomic():
+            cleared += _clear_order(books, order_id, lines)
+    return cleared
+
+
+def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int:
+    amount = -sum((line.balance for line in waiting), ZERO)  # what the buyer paid: a credit on 1160
+    open_lines = list(ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id))
+    partners = {line.partner_id for line in open_lines}
+    if not amount or sum((line.balance for line in open_lines), ZERO) != amount or len(partners) != 1:
+        return 0
+    label = gettext("Amazon payment %(order)s, invoiced after its settlement") % {"order": order_id}
+    partner = open_lines[0].partner
+    lines = [
+        LineData(
+            books.awaiting,
+            debit=max(amount, ZERO),
+            credit=max(-amount, ZERO),
+            label=label,
+            matching_key=order_id,
+        ),
+        LineData(
+            books.receivable,
+            debit=max(-amount, ZERO),
+            credit=max(amount, ZERO),
+            label=label,
+            matching_key=order_id,
+            partner=partner,
+        ),
+    ]
+    journal = get_or_create_amazon_payments_journal(books.awaiting.company)
+    entry = record_entry(journal, timezone.localdate(), lines, ref=label[:128])
+    to_awaiting, to_receivable = entry.lines.order_by("pk")
+    reconcile([*waiting, to_awaiting])
+    reconcile([*open_lines, to_receivable])
+    AmazonSettlementLine.objects.filter(
+        amazon_order_id=order_id,
+        settlement__account__company=books.awaiting.company,
+        match=SettlementMatch.UNMATCHED,
+        kind__in=PROCEEDS_KINDS,
+    ).exclude(event_type=ADJUSTMENT).update(match=SettlementMatch.MATCHED, reason="")
+    return 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -30,7 +31,9 @@ from sellersync.accounting.pdf import render_invoice_pdf
 from sellersync.amazon.choices import OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
 from sellersync.amazon.sync.feed_results import IN_FLIGHT, mark_failed, mark_synced
+from sellersync.amazon.sync.settlement_books import clear_awaiting_proceeds
 from sellersync.core.errors import DomainError
+from sellersync.core.models import Company
 from sellersync.sales.models import SalesOrder
 from sellersync.spapi import order_feeds
 from sellersync.spapi.client import SpApiClient
@@ -103,6 +106,11 @@ def create_amazon_invoices(
     invoices = invoicing.create_invoices(orders, buyer_facts=amazon_buyer_facts, date=date, post=True)
     for invoice in invoices:
         queue_upload(invoice)
+    origins_by_company: dict[int, list[str]] = defaultdict(list)
+    for invoice in invoices:
+        origins_by_company[invoice.company_id].append(invoice.origin)
+    for company_id, origins in origins_by_company.items():  # Amazon may have settled them already
+        clear_awaiting_proceeds(Company.objects.get(pk=company_id), origins)
     return invoices
 
 
