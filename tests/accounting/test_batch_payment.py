@@ -12,29 +12,22 @@ from django.urls import reverse
 from sellersync.accounting.choices import AccountRole
 from sellersync.accounting.invoicing import (
     create_credit_note,
-    create_invoice_from_order,
     post_invoice,
     receivable_line,
 )
-from sellersync.accounting.models import Invoice, JournalEntry
+from sellersync.accounting.models import JournalEntry
 from sellersync.accounting.payments import PaymentRefused, register_batch_payment
 from sellersync.accounting.selectors import account_balance, trial_balance
 from sellersync.accounting.services import AMAZON_PAYMENTS_JOURNAL_CODE, create_default_chart
-from sellersync.core.models import Company, Currency, Partner
-from sellersync.sales.services import OrderLineData, create_sales_order
+from sellersync.core.models import Company, Partner
+from tests.accounting.fixtures import euro_invoice
 
 pytestmark = pytest.mark.django_db
 
-MAR_1 = datetime.date(2026, 3, 1)
 MAR_15 = datetime.date(2026, 3, 15)
 
 
-def _invoice(company: Company, customer: Partner, ref: str, unit_price: str, post: bool = True) -> Invoice:
-    lines = [OrderLineData(quantity=Decimal(2), unit_price=Decimal(unit_price), description="Mug")]
-    order = create_sales_order(
-        company, customer, Currency.objects.get(code="EUR"), lines, client_order_ref=ref, confirm=True
-    )
-    return create_invoice_from_order(order, date=MAR_1, post=post)
+_invoice = euro_invoice
 
 
 def _balance(company: Company, role: AccountRole) -> Decimal:

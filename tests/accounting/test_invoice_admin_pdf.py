@@ -3,28 +3,20 @@ Download PDF action returns a PDF named after the number, a non-Latin descriptio
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sellersync.accounting.invoicing import create_invoice_from_order
 from sellersync.accounting.models import Invoice
 from sellersync.accounting.pdf import render_invoice_pdf
-from sellersync.core.models import Company, Currency, Partner
-from sellersync.sales.services import OrderLineData, create_sales_order
+from sellersync.core.models import Company, Partner
+from tests.accounting.fixtures import euro_invoice
 
 pytestmark = pytest.mark.django_db
 
 
 def _posted_invoice(company: Company, customer: Partner, description: str = "Mug") -> Invoice:
-    lines = [OrderLineData(quantity=Decimal(2), unit_price=Decimal("9.90"), description=description)]
-    order = create_sales_order(
-        company, customer, Currency.objects.get(code="EUR"), lines, client_order_ref="402-7", confirm=True
-    )
-    return create_invoice_from_order(order, date=datetime.date(2026, 3, 1), post=True)
+    return euro_invoice(company, customer, "402-7", description=description)
 
 
 def test_invoice_list_and_detail_load(admin_client: Client, company: Company, customer: Partner) -> None:
