@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -118,12 +121,18 @@ def _advance_sequence(
     return None if row is None else (int(row[0]), row[1], int(row[2]))
 
 
-#: (database alias, model, rows) -> the INSERT statement and its fields, compiled once per process.
-_INSERT_STATEMENTS: dict[tuple[str, type[Model], int], tuple[str, list[_InsertField]]] = {}
+#: (instance, connection) -> the parameter of one field; (value, connection) -> the same, from a value.
+_Converter = Callable[[Model, BaseDatabaseWrapper], Any]
+_ToDatabase = Callable[[Any, BaseDatabaseWrapper], Any]
+#: (database alias, model, rows) -> the INSERT statement, compiled once per process.
+_INSERT_STATEMENTS: dict[tuple[str, type[Model], int], str] = {}
+#: model -> one converter per inserted field (obj, connection) -> parameter, in the statement's order.
+_ROW_CONVERTERS: dict[type[Model], list[_Converter]] = {}
 #: Rows per statement: far below SQLite's 32766 bound parameters (and Django's own 999 for old builds).
 _INSERT_BATCH = 50
-#: Field classes (exactly these, not subclasses) -> the values their `get_db_prep_save` returns unchanged.
+#: Field classes (exactly these, not subclasses) whose `get_db_prep_save` returns a str unchanged.
 _TEXT_FIELDS = (models.CharField, models.TextField)
+#: ... an int (exactly) unchanged.
 _INTEGER_FIELDS = (
     models.IntegerField,
     models.PositiveIntegerField,
@@ -134,16 +143,6 @@ _INTEGER_FIELDS = (
     models.AutoField,
     models.BigAutoField,
 )
-
-
-@dataclass(frozen=True)
-class _InsertField:
-    field: Field[Any, Any]
-    text: bool  # a str (choices included) or None is passed as it is
-    integer: bool  # an int (exactly) or None is passed as it is
-    boolean: bool  # a bool or None is passed as it is
-    related: bool  # a foreign key: its id may have to be read from the related object
-    pre_save: bool  # auto_now / auto_now_add
 
 
 def insert_rows(objs: Seq[Model]) -> None:
@@ -157,10 +156,12 @@ def insert_rows(objs: Seq[Model]) -> None:
     if not objs:
         return
     connection = transaction.get_connection()
+    model = type(objs[0])
+    converters = _row_converters(model)
     for start in range(0, len(objs), _INSERT_BATCH):
         batch = objs[start : start + _INSERT_BATCH]
-        sql, fields_ = _insert_statement(connection, type(batch[0]), len(batch))
-        params = [_db_value(obj, spec, connection) for obj in batch for spec in fields_]
+        sql = _insert_statement(connection, model, len(batch))
+        params = [convert(obj, connection) for obj in batch for convert in converters]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]
@@ -170,51 +171,100 @@ def insert_rows(objs: Seq[Model]) -> None:
             obj._state.db = connection.alias
 
 
-def _insert_statement(
-    connection: BaseDatabaseWrapper, model: type[Model], rows: int
-) -> tuple[str, list[_InsertField]]:
+def _inserted_fields(model: type[Model]) -> list[Field[Any, Any]]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def _insert_statement(connection: BaseDatabaseWrapper, model: type[Model], rows: int) -> str:
     key = (connection.alias, model, rows)
     if key not in _INSERT_STATEMENTS:
         meta = model._meta
-        fields_ = [field for field in meta.concrete_fields if not field.primary_key]
+        fields_ = _inserted_fields(model)
         quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in fields_)
         row = "(" + ", ".join(["%s"] * len(fields_)) + ")"
-        sql = (  # names are the model's, values are parameters
+        _INSERT_STATEMENTS[key] = (  # names are the model's, values are parameters
             f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
             f" RETURNING {quote(meta.pk.column)}"
         )
-        _INSERT_STATEMENTS[key] = (sql, [_insert_field(field) for field in fields_])
     return _INSERT_STATEMENTS[key]
 
 
-def _insert_field(field: Field[Any, Any]) -> _InsertField:
+def _row_converters(model: type[Model]) -> list[_Converter]:
+    if model not in _ROW_CONVERTERS:
+        _ROW_CONVERTERS[model] = [_field_converter(field) for field in _inserted_fields(model)]
+    return _ROW_CONVERTERS[model]
+
+
+def _field_converter(field: Field[Any, Any]) -> _Converter:
+    """Reads the field's value from an instance and turns it into a parameter, as `save()` would."""
+    to_database = _to_database(field)
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj, connection: to_database(field.pre_save(obj, True), connection)
+    attname = field.attname
+    if isinstance(field, models.ForeignKey):
+        return _foreign_key_converter(field, to_database)
+    return lambda obj, connection: to_database(getattr(obj, attname), connection)
+
+
+def _foreign_key_converter(field: models.ForeignKey[Any, Any], to_database: _ToDatabase) -> _Converter:
+    """The id, read from the related object when it was saved after being assigned (as `save()` does)."""
+    attname = field.attname
+
+    def convert(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+        value = getattr(obj, attname)
+        if value is None and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None:
+                value = related.pk
+                setattr(obj, attname, value)
+        return to_database(value, connection)
+
+    return convert
+
+
+def _to_database(field: Field[Any, Any]) -> _ToDatabase:
+    """`field.get_db_prep_save`, with the common values that it would return unchanged let through."""
+    prepare = field.get_db_prep_save
     related = isinstance(field, models.ForeignKey)
     kind = type(field.target_field if related else field)
-    return _InsertField(
-        field=field,
-        text=kind in _TEXT_FIELDS,
-        integer=kind in _INTEGER_FIELDS,
-        boolean=kind is models.BooleanField,
-        related=related,
-        pre_save=bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)),
-    )
+    if kind in _TEXT_FIELDS and not related:  # a foreign key turns "" into NULL: let prepare decide
+        return lambda value, connection: (
+            value if value is None or isinstance(value, str) else prepare(value, connection)
+        )
+    if kind in _INTEGER_FIELDS:
+        return lambda value, connection: (
+            value if value is None or type(value) is int else prepare(value, connection)
+        )
+    if kind is models.BooleanField:
+        return lambda value, connection: (
+            value if value is None or type(value) is bool else prepare(value, connection)
+        )
+    if kind is models.DecimalField and not related:
+        return _decimal_to_database(field)
+    if kind is models.DateTimeField and not related:
+        return _datetime_to_database(field)
+    return prepare
 
 
-def _db_value(obj: Model, spec: _InsertField, connection: BaseDatabaseWrapper) -> Any:
-    field = spec.field
-    if spec.pre_save:
-        return field.get_db_prep_save(field.pre_save(obj, True), connection)
-    value = getattr(obj, field.attname)
-    if value is None and spec.related and field.is_cached(obj):
-        related = field.get_cached_value(obj)
-        if related is not None:
-            value = related.pk
-            setattr(obj, field.attname, value)
-    if (value is None and (spec.text or spec.integer or spec.boolean)) or (
-        (spec.text and isinstance(value, str))
-        or (spec.integer and type(value) is int)
-        or (spec.boolean and type(value) is bool)
-    ):
-        return value
-    return field.get_db_prep_save(value, connection)
+def _decimal_to_database(field: Field[Any, Any]) -> _ToDatabase:
+    prepare = field.get_db_prep_save
+    max_digits, decimal_places = field.max_digits, field.decimal_places  # type: ignore[attr-defined]
+
+    def to_database(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        if type(value) is Decimal and value.is_finite():  # what `to_python` would return
+            return connection.ops.adapt_decimalfield_value(value, max_digits, decimal_places)
+        return prepare(value, connection)
+
+    return to_database
+
+
+def _datetime_to_database(field: Field[Any, Any]) -> _ToDatabase:
+    prepare = field.get_db_prep_save
+
+    def to_database(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        if type(value) is datetime and value.utcoffset() is not None:  # aware: nothing to warn about
+            return connection.ops.adapt_datetimefield_value(value)
+        return prepare(value, connection)
+
+    return to_database
