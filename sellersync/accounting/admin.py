@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sellersync.accounting import services
 from sellersync.accounting.choices import EntryState
-from sellersync.accounting.models import Account, Journal, JournalEntry, JournalLine, Reconciliation
+from sellersync.accounting.models import (
+    Account,
+    ExchangeRate,
+    Journal,
+    JournalEntry,
+    JournalLine,
+    Reconciliation,
+)
 from sellersync.core.errors import DomainError
 
 
@@ -54,6 +61,21 @@ class JournalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("company", "kind", "is_active")
     search_fields = ("code", "name")
     autocomplete_fields = ("default_account", "intermediary_account")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rates entered by the user: units of the currency per one unit of the company currency, by day."""
+
+    list_display = ("date", "currency", "rate", "company_currency", "company")
+    list_filter = ("company", "currency", ("date", admin.DateFieldListFilter))
+    search_fields = ("currency__code", "company__name")
+    date_hierarchy = "date"
+    ordering = ("company", "currency", "-date")
+
+    @admin.display(description=_("1 unit of"))
+    def company_currency(self, rate: ExchangeRate) -> str:
+        return rate.company.currency_id
 
 
 LINE_FIELDS = ("account", "partner", "label", "debit", "credit", "amount_currency", "matching_key")

@@ -30,6 +30,8 @@ class AccountRole(models.TextChoices):
     TAX_MARKETPLACE = "tax_marketplace", _("Tax collected by marketplace")  # tax Amazon collects and remits
     AMAZON_FEES = "amazon_fees", _("Amazon fees")  # commissions and fees billed by Amazon
     EQUITY = "equity", _("Equity")  # opening balances and retained earnings
+    EXCHANGE_GAIN = "exchange_gain", _("Exchange gains")  # foreign amounts settled for more than booked
+    EXCHANGE_LOSS = "exchange_loss", _("Exchange losses")  # foreign amounts settled for less than booked
 
 
 class JournalKind(models.TextChoices):

@@ -32,3 +32,18 @@ class UnbalancedEntry(InvalidEntry):
 
 class ReconciliationError(DomainError):
     """The lines cannot be reconciled together; none was changed."""
+
+
+class MissingExchangeRate(InvalidEntry):
+    """No rate of the currency on or before the date: enter one (Accounting > Exchange rates)."""
+
+    def __init__(self, company: object, currency: str, date: object) -> None:
+        self.currency = currency
+        self.date = date
+        super().__init__(
+            gettext(
+                "No exchange rate of %(currency)s on or before %(date)s for %(company)s: enter one in "
+                "Accounting > Exchange rates. Nothing was booked."
+            )
+            % {"currency": currency, "date": date, "company": company}
+        )

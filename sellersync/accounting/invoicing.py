@@ -32,8 +32,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sellersync.accounting import rates
 from sellersync.accounting.choices import AccountRole, InvoiceKind, InvoiceState, JournalKind
 from sellersync.accounting.errors import InvalidEntry
+from sellersync.accounting.exchange import reconcile_with_exchange_difference
 from sellersync.accounting.models import Account, Invoice, InvoiceLine, Journal, JournalLine
 from sellersync.accounting.services import (
     LineData,
@@ -248,15 +250,13 @@ def post_invoice(invoice: Invoice) -> Invoice:
     with transaction.atomic():
         locked = _locked_invoice(invoice)
         _check_transition(locked, InvoiceState.POSTED)
-        if locked.currency_id != locked.company.currency_id:
-            raise InvalidEntry(
-                gettext(
-                    "%(invoice)s is in %(currency)s and the books in %(company)s: posting needs an exchange "
-                    "rate, which sellersync does not handle yet."
-                )
-                % {"invoice": locked, "currency": locked.currency_id, "company": locked.company.currency_id}
-            )
-        entry = record_entry(locked.journal, locked.date, entry_lines(locked), ref=_entry_ref(locked))
+        entry = record_entry(
+            locked.journal,
+            locked.date,
+            _in_company_currency(locked, entry_lines(locked)),
+            ref=_entry_ref(locked),
+            currency=locked.currency,
+        )
         locked.entry, locked.number, locked.state = entry, entry.number, InvoiceState.POSTED
         locked.posted_at = timezone.now()
         locked.save(update_fields=["entry", "number", "state", "posted_at"])
@@ -264,6 +264,23 @@ def post_invoice(invoice: Invoice) -> Invoice:
             _reconcile_full_refund(locked)
     invoice.refresh_from_db()
     return invoice
+
+
+def _in_company_currency(invoice: Invoice, lines: list[LineData]) -> list[LineData]:
+    """Lines of a foreign-currency document at the rate of its date (`accounting.rates`).
+
+    The receivable and the taxes are each converted and rounded; the rounding difference goes to the
+    largest revenue line, so the entry balances exactly and the tax booked is the converted tax.
+    """
+    company = invoice.company
+    if not rates.is_foreign(company, invoice.currency_id):
+        return lines
+    rate = rates.rate_on(company, invoice.currency_id, invoice.date)
+    revenue_roles = (AccountRole.REVENUE, AccountRole.REFUNDS)
+    revenue = [index for index, line in enumerate(lines) if line.account.role in revenue_roles]
+    candidates = revenue or list(range(len(lines)))
+    absorb = max(candidates, key=lambda index: lines[index].debit + lines[index].credit)
+    return rates.convert_lines(lines, rate, rates.company_places(company), absorb=absorb)
 
 
 def cancel_invoice(invoice: Invoice) -> Invoice:
@@ -361,7 +378,12 @@ def _reconcile_full_refund(credit_note: Invoice) -> None:
         return  # a partial refund stays open against the invoice until a payment settles the rest
     lines = [receivable_line(original), receivable_line(credit_note)]
     if all(line is not None and line.reconciliation_id is None for line in lines) and lines[0] != lines[1]:
-        reconcile([line for line in lines if line is not None])
+        open_lines = [line for line in lines if line is not None]
+        if rates.is_foreign(credit_note.company, credit_note.currency_id):
+            label = gettext("Exchange difference %(invoice)s") % {"invoice": credit_note.origin}
+            reconcile_with_exchange_difference(open_lines, credit_note.date, label)
+        else:
+            reconcile(open_lines)
 
 
 # --- credit notes --------------------------------------------------------------------------------------

@@ -229,9 +229,11 @@ class JournalLine(models.Model):
 
 
 from sellersync.accounting.models_invoices import Invoice, InvoiceLine  # noqa: E402
+from sellersync.accounting.models_rates import ExchangeRate  # noqa: E402
 
 __all__ = [
     "Account",
+    "ExchangeRate",
     "Invoice",
     "InvoiceLine",
     "Journal",

@@ -47,6 +47,13 @@ def register_batch_payment(invoices: Sequence[Invoice], date: datetime.date) -> 
         company = open_lines[0][0].company
         if any(invoice.company_id != company.pk for invoice, _line in open_lines):
             raise PaymentRefused(gettext("A batch payment pays invoices of one company only."))
+        currencies = {invoice.currency_id for invoice, _line in open_lines}
+        if len(currencies) > 1:
+            raise PaymentRefused(
+                gettext("A batch payment pays documents of one currency only, not %(currencies)s.")
+                % {"currencies": ", ".join(sorted(currencies))}
+            )
+        currency = open_lines[0][0].currency
         intermediary = get_account(company, AccountRole.AMAZON_INTERMEDIARY)
         receivable = get_account(company, AccountRole.RECEIVABLE)
         lines: list[LineData] = []
@@ -55,11 +62,11 @@ def register_batch_payment(invoices: Sequence[Invoice], date: datetime.date) -> 
             label = gettext("Payment of %(invoice)s") % {"invoice": invoice}
             key = matching_key(invoice)
             lines += [
-                _signed(receivable, -amount, invoice, label, key),
-                _signed(intermediary, amount, invoice, label, key),
+                _signed(receivable, -amount, invoice, label, key, _negated(line.amount_currency)),
+                _signed(intermediary, amount, invoice, label, key, line.amount_currency),
             ]
         journal = get_or_create_amazon_payments_journal(company)
-        entry = record_entry(journal, date, lines, ref=gettext("Batch payment")[:128])
+        entry = record_entry(journal, date, lines, ref=gettext("Batch payment")[:128], currency=currency)
         created = list(entry.lines.order_by("pk"))
         for (_invoice, line), payment_line in zip(open_lines, created[0::2], strict=True):
             reconcile([line, payment_line])
@@ -70,7 +77,7 @@ def _locked(invoices: Sequence[Invoice]) -> list[Invoice]:
     pks = [invoice.pk for invoice in invoices]
     locked = list(
         Invoice.objects.select_for_update(of=("self",))
-        .select_related("company")
+        .select_related("company", "currency")
         .filter(pk__in=pks)
         .order_by("pk")
     )
@@ -92,7 +99,20 @@ def _open_receivable(invoice: Invoice) -> tuple[Invoice, JournalLine]:
     return invoice, line
 
 
-def _signed(account: Account, amount: Decimal, invoice: Invoice, label: str, key: str) -> LineData:
+def _negated(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else -amount
+
+
+def _signed(
+    account: Account,
+    amount: Decimal,
+    invoice: Invoice,
+    label: str,
+    key: str,
+    amount_currency: Decimal | None,
+) -> LineData:
+    """A foreign-currency invoice is paid at its booked company amount, its document amount carried along:
+    the exchange difference is realized when Amazon's settlement clears the intermediary line."""
     debit, credit = (amount, ZERO) if amount > 0 else (ZERO, -amount)
     return LineData(
         account,
@@ -100,5 +120,6 @@ def _signed(account: Account, amount: Decimal, invoice: Invoice, label: str, key
         credit=credit,
         partner=invoice.partner,
         label=label[:256],
+        amount_currency=amount_currency,
         matching_key=key,
     )

@@ -47,6 +47,8 @@ DEFAULT_CHART: dict[AccountRole, tuple[str, str, AccountKind, bool]] = {
     AccountRole.REVENUE: ("4000", "Sales revenue", AccountKind.INCOME, False),
     AccountRole.REFUNDS: ("4900", "Sales refunds", AccountKind.INCOME, False),
     AccountRole.AMAZON_FEES: ("6100", "Amazon fees", AccountKind.EXPENSE, False),
+    AccountRole.EXCHANGE_GAIN: ("4800", "Exchange gains", AccountKind.INCOME, False),
+    AccountRole.EXCHANGE_LOSS: ("6800", "Exchange losses", AccountKind.EXPENSE, False),
 }
 
 # kind -> (code, name, default account role, intermediary account role)
@@ -170,6 +172,19 @@ def _check_line(company: Company, line: LineData) -> None:
         )
 
 
+def _check_amount_currency(currency: Currency, line: LineData) -> None:
+    """A line of a foreign-currency entry carries its signed amount in that currency."""
+    amount = line.amount_currency
+    if amount is None:
+        raise InvalidEntry(
+            gettext("A line of an entry in %(currency)s needs its amount in %(currency)s (%(label)s).")
+            % {"currency": currency.code, "label": line.label}
+        )
+    _check_amount(
+        abs(amount), min(currency.decimal_places, AMOUNT_DECIMAL_PLACES), gettext("Amount in currency")
+    )
+
+
 def create_entry(
     journal: Journal,
     date: datetime.date,
@@ -180,12 +195,13 @@ def create_entry(
 ) -> JournalEntry:
     """A draft entry with these lines; each line is checked, the balance only when posting."""
     company = journal.company
+    currency = currency or company.currency
     for line in lines:
         _check_line(company, line)
+        if currency.pk != company.currency_id:
+            _check_amount_currency(currency, line)
     with transaction.atomic():
-        entry = JournalEntry.objects.create(
-            journal=journal, date=date, ref=ref, currency=currency or company.currency
-        )
+        entry = JournalEntry.objects.create(journal=journal, date=date, ref=ref, currency=currency)
         JournalLine.objects.bulk_create(
             JournalLine(
                 entry=entry,
@@ -222,6 +238,24 @@ def _check_balanced(entry: JournalEntry, lines: list[JournalLine]) -> None:
         raise UnbalancedEntry(entry, total_debit, total_credit)
     if total_debit == ZERO:
         raise InvalidEntry(gettext("%(entry)s has no amount to post.") % {"entry": entry})
+    if entry.currency_id != entry.journal.company.currency_id:
+        _check_balanced_in_currency(entry, lines)
+
+
+def _check_balanced_in_currency(entry: JournalEntry, lines: list[JournalLine]) -> None:
+    """A foreign-currency entry also balances in that currency (exchange differences carry 0 in it)."""
+    amounts = [line.amount_currency for line in lines]
+    if any(amount is None for amount in amounts):
+        raise InvalidEntry(
+            gettext("%(entry)s is in %(currency)s: every line needs its amount in %(currency)s.")
+            % {"entry": entry, "currency": entry.currency_id}
+        )
+    total = sum((amount for amount in amounts if amount is not None), ZERO)
+    if total != ZERO:
+        raise InvalidEntry(
+            gettext("%(entry)s is not balanced in %(currency)s: the amounts in currency leave %(total)s.")
+            % {"entry": entry, "currency": entry.currency_id, "total": total}
+        )
 
 
 def _check_lines_belong(entry: JournalEntry, lines: list[JournalLine]) -> None:

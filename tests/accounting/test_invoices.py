@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sellersync.accounting.choices import AccountRole, InvoiceKind, InvoiceState
-from sellersync.accounting.errors import InvalidEntry
+from sellersync.accounting.errors import InvalidEntry, MissingExchangeRate
 from sellersync.accounting.invoicing import (
     AlreadyInvoiced,
     BuyerTaxFacts,
@@ -24,7 +24,8 @@ from sellersync.accounting.invoicing import (
     post_invoice,
     receivable_line,
 )
-from sellersync.accounting.models import Account, Invoice
+from sellersync.accounting.models import Account, Invoice, JournalEntry
+from sellersync.accounting.rates import set_rate
 from sellersync.accounting.selectors import account_balance, trial_balance
 from sellersync.accounting.services import create_default_chart
 from sellersync.core.models import Company, Currency, Partner, Product, Tax
@@ -200,19 +201,24 @@ def test_jpy_invoice_has_whole_yen(jp_order: SalesOrder) -> None:
     assert _entry_rows(invoice) == [("1100", D(3000), D(0)), ("2200", D(0), D(273)), ("4000", D(0), D(2727))]
 
 
-def test_foreign_currency_invoice_is_refused_at_posting_and_uses_no_number(
+def test_foreign_currency_invoice_without_a_rate_is_refused_naming_currency_and_date_and_uses_no_number(
     company: Company, customer: Partner, eu_order: SalesOrder
 ) -> None:
-    # given an order in GBP for a company keeping its books in EUR, invoiced as a draft
+    # given an order in GBP for a company keeping its books in EUR, invoiced as a draft; the only GBP rate
+    # is dated after the invoice
     gbp = _order(company, customer, "GBP", [OrderLineData(quantity=D(1), unit_price=D("10.00"))], ref="202-1")
     draft = create_invoice_from_order(gbp, date=JAN_10)
+    set_rate(company, "GBP", datetime.date(2026, 1, 11), D("0.8500"))
     # when
-    with pytest.raises(InvalidEntry):
+    with pytest.raises(MissingExchangeRate) as refused:
         post_invoice(draft)
     posted = create_invoice_from_order(eu_order, date=JAN_10, post=True)
-    # then
+    # then: the error names the currency and the day; nothing was written, no number was used
+    assert "GBP" in str(refused.value) and "2026-01-10" in str(refused.value)
+    assert isinstance(refused.value, InvalidEntry)
     draft.refresh_from_db()
     assert (draft.state, draft.number, draft.entry_id) == (InvoiceState.DRAFT, "", None)
+    assert JournalEntry.objects.count() == 1
     assert posted.number == "INV/2026/00001"
 
 
