@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from sellersync.spapi.errors import PayloadError, PiiAccessDenied
+from sellersync.spapi.models.base import PII_GRANTED
 
 #: A timestamp parameter: an aware datetime (sent as ISO 8601 UTC "Z") or a string sent verbatim.
 Timestamp = datetime | str
@@ -35,8 +36,15 @@ class ApiSection:
 
 
 def mark_pii(model: BaseModel, granted: bool) -> None:
-    """Record on a parsed object whether it was fetched with a restricted data token."""
-    model._pii_granted = granted  # type: ignore[attr-defined]
+    """Record on a parsed object whether it was fetched with a restricted data token.
+
+    Only a grant is stored (see `SpApiModel.pii_granted`): a model marked False equals an unmarked one.
+    """
+    private = dict(model.__pydantic_private__ or {})
+    private.pop(PII_GRANTED, None)
+    if granted:
+        private[PII_GRANTED] = True
+    object.__setattr__(model, "__pydantic_private__", private or None)
 
 
 def unwrap_payload(data: Any, operation: str) -> Any:

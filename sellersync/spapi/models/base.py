@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel, to_pascal
 
 from sellersync.spapi.errors import PayloadError
@@ -13,18 +13,23 @@ from sellersync.spapi.errors import PayloadError
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _ORDER_ID_KEYS = ("AmazonOrderId", "orderId")
+#: The key of `pii_granted` in a model's private state.
+PII_GRANTED = "pii_granted"
 
 
 class SpApiModel(BaseModel):
     """A payload we read: unknown fields ignored, Python names, Amazon's names as aliases."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
-    _pii_granted: bool = PrivateAttr(default=False)
 
     @property
     def pii_granted(self) -> bool:
-        """True when this object was fetched with a restricted data token (PII fields may be present)."""
-        return self._pii_granted
+        """True when this object was fetched with a restricted data token (PII fields may be present).
+
+        Kept in the model's private state by `mark_pii`, not declared as a private attribute: pydantic
+        would then run a post-init hook for every nested object validated, a third of the validation time.
+        """
+        return bool((self.__pydantic_private__ or {}).get(PII_GRANTED))
 
 
 class PascalModel(SpApiModel):
