@@ -249,7 +249,7 @@ def _to_database(field: Field[Any, Any]) -> _ToDatabase:
 
 def _decimal_to_database(field: Field[Any, Any]) -> _ToDatabase:
     prepare = field.get_db_prep_save
-    max_digits, decimal_places = field.max_digits, field.decimal_places  # type: ignore[attr-defined]
+    max_digits, decimal_places = field.max_digits, field.decimal_places
 
     def to_database(value: Any, connection: BaseDatabaseWrapper) -> Any:
         if type(value) is Decimal and value.is_finite():  # what `to_python` would return
