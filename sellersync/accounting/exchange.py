@@ -46,7 +46,7 @@ def exchange_difference_line(company: Company, signed: Decimal, label: str, key:
 def settle_line(
     account: Account,
     company_amount: Decimal,
-    currency_amount: Decimal,
+    currency_amount: Decimal | None,
     *,
     label: str,
     key: str = "",

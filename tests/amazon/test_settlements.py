@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from sellersync.accounting.choices import AccountRole
-from sellersync.accounting.models import JournalEntry
+from sellersync.accounting.models import Account, JournalEntry, JournalLine
 from sellersync.accounting.payments import register_batch_payment
+from sellersync.accounting.rates import set_rate
 from sellersync.accounting.selectors import account_balance, unreconciled_lines
 from sellersync.accounting.services import (
     LineData,
@@ -20,11 +22,16 @@ from sellersync.accounting.services import (
     record_entry,
 )
 from sellersync.amazon import services
+from sellersync.amazon.mappers.settlements import SettlementAmount
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch, SettlementState
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
-from sellersync.amazon.sync.settlement_books import awaiting_invoice_account
+from sellersync.amazon.sync.settlement_books import (
+    awaiting_invoice_account,
+    book_settlement,
+    clear_awaiting_proceeds,
+)
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import PartnerData, create_company, find_or_create_partner
@@ -32,6 +39,7 @@ from sellersync.spapi.client import SpApiClient
 from tests.amazon.fixtures import Sandbox, make_account
 
 US = "ATVPDKIKX0DER"
+CA = "A2EUQ1WTGCTBG2"
 DAY = 24 * 3600
 
 
@@ -214,21 +222,30 @@ def test_re_importing_books_nothing_twice(
     assert AmazonSettlementLine.objects.count() == lines
 
 
-def test_a_settlement_in_another_currency_is_listed_as_failed_not_booked(
+def test_a_settlement_in_another_currency_without_its_rate_is_failed_then_booked_once_the_rate_is_entered(
     sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
 ) -> None:
-    # given Canadian sales settled in CAD for a company keeping its books in USD
-    sandbox.create_orders(account.seller_id, 2, marketplace_id="A2EUQ1WTGCTBG2", status="Shipped")
+    # given Canadian sales settled in CAD for a company keeping its books in USD, and no CAD rate
+    sandbox.create_orders(account.seller_id, 2, marketplace_id=CA, status="Shipped")
     sandbox.advance(30 * DAY)
     # when the settlements are imported
-    import_settlements(account, client)
-    # then the CAD settlements are failed with the reason and have no entry
+    first = import_settlements(account, client)
+    # then the CAD settlements are failed with the reason naming the currency and the day; nothing written
     cad = AmazonSettlement.objects.filter(account=account, currency_code="CAD", processing_status="Closed")
-    assert cad.exists()
+    assert cad.exists() and first.failed >= cad.count()  # MXN ones too: no MXN rate either
     for settlement in cad:
         assert settlement.state == SettlementState.FAILED
-        assert "CAD" in settlement.error and "USD" in settlement.error
-        assert settlement.entry is None
+        assert "CAD" in settlement.error and "exchange rate" in settlement.error
+        assert settlement.ended_at is not None and settlement.ended_at.date().isoformat() in settlement.error
+        assert (settlement.entry, settlement.payout_entry) == (None, None)
+        assert not settlement.lines.exists()
+    assert not JournalEntry.objects.filter(currency_id="CAD").exists()
+    # when the rate is entered and the import runs again
+    set_rate(account.company, "CAD", datetime.date(2000, 1, 1), Decimal("1.3500"))
+    second = import_settlements(account, client)
+    # then they are booked
+    assert second.booked == cad.count()
+    assert {settlement.state for settlement in cad.all()} == {SettlementState.POSTED}
 
 
 def test_the_admin_lists_settlements_with_unmatched_counts_and_imports_from_its_action(
@@ -330,3 +347,230 @@ def test_proceeds_settled_before_the_invoice_move_to_it_when_it_is_posted(
     assert account_balance(awaiting) == before - sum(waiting.values(), Decimal(0))
     assert account_balance(receivable) == Decimal(0)
     assert import_settlements(account, client).cleared == 0  # nothing left to clear for these
+
+
+# --- settlements in a foreign currency -----------------------------------------------------------------
+
+UTC = datetime.UTC
+
+
+def _cad_invoice(company: Company, order_id: str, cad: Decimal, usd: Decimal, date: datetime.date) -> None:
+    """What posting a CAD invoice leaves: the receivable in USD (at the invoice's rate), the CAD kept."""
+    partner = find_or_create_partner(
+        company, PartnerData(name="Amazon Customer", city="Toronto", country_code="CA")
+    )
+    lines = [
+        LineData(
+            get_account(company, AccountRole.RECEIVABLE),
+            debit=usd,
+            partner=partner,
+            amount_currency=cad,
+            matching_key=order_id,
+        ),
+        LineData(
+            get_account(company, AccountRole.REVENUE), credit=usd, partner=partner, amount_currency=-cad
+        ),
+    ]
+    journal = get_or_create_amazon_payments_journal(company)
+    record_entry(journal, date, lines, ref=order_id, currency=Currency.objects.get(code="CAD"))
+
+
+def _cad_settlement(account: AmazonAccount) -> tuple[AmazonSettlement, list[SettlementAmount]]:
+    """Closed Jan 31, paid Feb 3: 702-1 (invoiced) 56.97 + 7.41 tax, commission -8.55; 702-2 (not
+    invoiced) 30.00; subscription -39.99. Total 64.38 - 8.55 + 30.00 - 39.99 = 45.84 CAD."""
+    settlement = AmazonSettlement.objects.create(
+        account=account,
+        group_id="CAD-GROUP-1",
+        processing_status="Closed",
+        started_at=datetime.datetime(2026, 1, 17, tzinfo=UTC),
+        ended_at=datetime.datetime(2026, 1, 31, 12, tzinfo=UTC),
+        fund_transfer_date=datetime.datetime(2026, 2, 3, 12, tzinfo=UTC),
+        currency_code="CAD",
+        original_total=Decimal("45.84"),
+    )
+    amounts = [
+        SettlementAmount("shipment", "charge", "Principal", Decimal("56.97"), "CAD", "702-1"),
+        SettlementAmount("shipment", "charge", "Tax", Decimal("7.41"), "CAD", "702-1"),
+        SettlementAmount("shipment", "fee", "Commission", Decimal("-8.55"), "CAD", "702-1"),
+        SettlementAmount("shipment", "charge", "Principal", Decimal("30.00"), "CAD", "702-2"),
+        SettlementAmount("service_fee", "fee", "Subscription", Decimal("-39.99"), "CAD"),
+    ]
+    return settlement, amounts
+
+
+def _rows(entry: JournalEntry | None) -> list[tuple[str, Decimal, Decimal, Decimal | None]]:
+    assert entry is not None
+    return sorted(
+        (line.account.code, line.debit, line.credit, line.amount_currency) for line in entry.lines.all()
+    )
+
+
+def test_a_cad_settlement_is_booked_in_usd_with_exchange_differences_to_the_cent(
+    account: AmazonAccount,
+) -> None:
+    # given a USD company; 1 USD = 1.3650 CAD on Jan 8, 1.4000 on Jan 31, 1.3800 on Feb 3; order 702-1
+    # invoiced on Jan 10 for 64.38 CAD = 47.16 USD (64.38 / 1.365 = 47.1648)
+    company = account.company
+    for day, rate in ((datetime.date(2026, 1, 8), "1.3650"), (datetime.date(2026, 1, 31), "1.4000")):
+        set_rate(company, "CAD", day, Decimal(rate))
+    set_rate(company, "CAD", datetime.date(2026, 2, 3), Decimal("1.3800"))
+    _cad_invoice(company, "702-1", Decimal("64.38"), Decimal("47.16"), datetime.date(2026, 1, 10))
+    settlement, amounts = _cad_settlement(account)
+    # when it is booked
+    with transaction.atomic():
+        outcomes, difference = book_settlement(settlement, amounts)
+    # then at Jan 31's rate 1.4: the receivable is closed at its 47.16 for 64.38 CAD worth 45.99
+    # (45.9857): loss 1.17; commission 8.55 / 1.4 = 6.107 -> 6.11; 702-2 waits: 30.00 / 1.4 = 21.43;
+    # subscription 39.99 / 1.4 = 28.564 -> 28.56; intermediary 45.84 / 1.4 = 32.743 -> 32.74;
+    # converted lines leave 0.01 of rounding (-45.99 + 6.11 - 21.43 + 28.56 + 32.74), a loss
+    assert difference == Decimal(0)
+    assert [outcome.match for outcome in outcomes] == [
+        "matched",
+        "matched",
+        "expense",
+        "unmatched",
+        "expense",
+    ]
+    assert settlement.entry is not None and settlement.entry.currency_id == "CAD"
+    assert _rows(settlement.entry) == [
+        ("1100", Decimal("0.00"), Decimal("47.16"), Decimal("-64.38")),
+        ("1160", Decimal("0.00"), Decimal("21.43"), Decimal("-30.00")),
+        ("1250", Decimal("32.74"), Decimal("0.00"), Decimal("45.84")),
+        ("6100", Decimal("6.11"), Decimal("0.00"), Decimal("8.55")),
+        ("6100", Decimal("28.56"), Decimal("0.00"), Decimal("39.99")),
+        ("6800", Decimal("0.01"), Decimal("0.00"), Decimal("0.00")),
+        ("6800", Decimal("1.17"), Decimal("0.00"), Decimal("0.00")),
+    ]
+    # and the payout at Feb 3's rate 1.38: 45.84 / 1.38 = 33.217 -> 33.22 in the bank for the 32.74 held:
+    # a gain of 0.48
+    assert _rows(settlement.payout_entry) == [
+        ("1200", Decimal("33.22"), Decimal("0.00"), Decimal("45.84")),
+        ("1250", Decimal("0.00"), Decimal("32.74"), Decimal("-45.84")),
+        ("4800", Decimal("0.00"), Decimal("0.48"), Decimal("0.00")),
+    ]
+    balances = {
+        role: account_balance(get_account(company, role))
+        for role in (
+            AccountRole.AMAZON_INTERMEDIARY,
+            AccountRole.RECEIVABLE,
+            AccountRole.BANK,
+            AccountRole.AMAZON_FEES,
+            AccountRole.EXCHANGE_LOSS,
+            AccountRole.EXCHANGE_GAIN,
+        )
+    }
+    assert balances == {
+        AccountRole.AMAZON_INTERMEDIARY: Decimal("0.00"),
+        AccountRole.RECEIVABLE: Decimal("0.00"),
+        AccountRole.BANK: Decimal("33.22"),
+        AccountRole.AMAZON_FEES: Decimal("34.67"),
+        AccountRole.EXCHANGE_LOSS: Decimal("1.18"),
+        AccountRole.EXCHANGE_GAIN: Decimal("-0.48"),
+    }
+    assert not unreconciled_lines(get_account(company, AccountRole.AMAZON_INTERMEDIARY)).exists()
+    assert not unreconciled_lines(get_account(company, AccountRole.RECEIVABLE)).exists()
+
+
+def test_cad_proceeds_waiting_for_their_invoice_move_to_it_with_the_exchange_difference(
+    account: AmazonAccount,
+) -> None:
+    # given the CAD settlement above booked (702-2's 30.00 CAD waiting on 1160 as 21.43 USD), then 702-2
+    # invoiced on Feb 10 at 1 USD = 1.3000 CAD: 30.00 / 1.3 = 23.0769 -> 23.08 USD receivable
+    company = account.company
+    set_rate(company, "CAD", datetime.date(2026, 1, 8), Decimal("1.3650"))
+    set_rate(company, "CAD", datetime.date(2026, 1, 31), Decimal("1.4000"))
+    set_rate(company, "CAD", datetime.date(2026, 2, 10), Decimal("1.3000"))
+    settlement, amounts = _cad_settlement(account)
+    with transaction.atomic():
+        book_settlement(settlement, amounts)
+    _cad_invoice(company, "702-2", Decimal("30.00"), Decimal("23.08"), datetime.date(2026, 2, 10))
+    # when the waiting proceeds are cleared
+    cleared = clear_awaiting_proceeds(company, ["702-2"])
+    # then 1160 gives back its 21.43, the receivable is closed at its 23.08: 1.65 lost on the CAD
+    assert cleared == 1
+    entry = JournalEntry.objects.filter(ref__contains="702-2", currency_id="CAD").order_by("pk").last()
+    assert _rows(entry) == [
+        ("1100", Decimal("0.00"), Decimal("23.08"), Decimal("-30.00")),
+        ("1160", Decimal("21.43"), Decimal("0.00"), Decimal("30.00")),
+        ("6800", Decimal("1.65"), Decimal("0.00"), Decimal("0.00")),
+    ]
+    awaiting = awaiting_invoice_account(company)
+    assert not unreconciled_lines(awaiting, matching_key="702-2").exists()
+    assert account_balance(awaiting) == Decimal("-45.99")  # 702-1 (not invoiced here): 64.38 / 1.4
+    assert account_balance(get_account(company, AccountRole.RECEIVABLE)) == Decimal("0.00")
+    assert not unreconciled_lines(get_account(company, AccountRole.RECEIVABLE)).exists()
+
+
+def _cad_balance(account: Account) -> Decimal:
+    """Debit minus credit of the account's lines in CAD entries (the sandbox seller also sells in USD)."""
+    lines = JournalLine.objects.filter(account=account, entry__currency_id="CAD", entry__state="posted")
+    return sum((line.debit - line.credit for line in lines), Decimal(0))
+
+
+def _usd(cad: Decimal, rate: str) -> Decimal:
+    """The test's own conversion: CAD / (CAD per USD), rounded half up to the cent."""
+    return (cad / Decimal(rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_a_cad_month_of_sandbox_settlements_leaves_the_intermediary_at_zero_with_exchange_differences(
+    sandbox: Sandbox, account: AmazonAccount, client: SpApiClient
+) -> None:
+    # given five weeks of amazon.ca sales; four orders invoiced on Jan 1 at 1 USD = 1.2500 CAD; from Feb 1
+    # (every settlement of the sandbox's month) 1 USD = 1.4000 CAD
+    company = account.company
+    set_rate(company, "CAD", datetime.date(2026, 1, 1), Decimal("1.2500"))
+    set_rate(company, "CAD", datetime.date(2026, 2, 1), Decimal("1.4000"))
+    order_ids: list[str] = []
+    for _week in range(5):
+        order_ids += sandbox.create_orders(
+            account.seller_id, 3, marketplace_id=CA, fulfillment_channel="AFN", status="Shipped"
+        )
+        sandbox.advance(7 * DAY)
+    invoiced = {order_id: _receivable_of(client, order_id) for order_id in order_ids[:4]}
+    for order_id, cad in invoiced.items():
+        _cad_invoice(company, order_id, cad, _usd(cad, "1.2500"), datetime.date(2026, 1, 1))
+    closed = [
+        group
+        for group in client.finances_v0.iter_financial_event_groups(max_results_per_page=100)
+        if group.processing_status == "Closed"
+        and group.original_total is not None
+        and group.original_total.currency_code == "CAD"
+    ]
+    events = {
+        group.financial_event_group_id: _events_json(client, group.financial_event_group_id)
+        for group in closed
+    }
+    # when the settlements are imported
+    import_settlements(account, client)
+    # then every closed CAD group is booked in USD, its CAD amounts kept
+    assert len(closed) >= 2
+    booked = AmazonSettlement.objects.filter(
+        account=account, state=SettlementState.POSTED, currency_code="CAD"
+    )
+    assert {settlement.group_id for settlement in booked} == set(events)
+    assert {settlement.entry.currency_id for settlement in booked if settlement.entry} == {"CAD"}
+    # and the intermediary is at zero (USD and MXN settlements of the seller too), the bank holds each CAD
+    # payout converted at 1.4
+    intermediary = get_account(company, AccountRole.AMAZON_INTERMEDIARY)
+    assert account_balance(intermediary) == Decimal(0)
+    assert not unreconciled_lines(intermediary).exists()
+    payouts = sum((_usd(group.original_total.currency_amount, "1.4000") for group in closed), Decimal(0))
+    assert _cad_balance(get_account(company, AccountRole.BANK)) == payouts
+    # and each fee is converted on its own, to the cent
+    fees = sum(
+        (-_usd(fee, "1.4000") for pages in events.values() for fee in _wire_amounts(pages, fees=True)),
+        Decimal(0),
+    )
+    assert fees > 0
+    assert _cad_balance(get_account(company, AccountRole.AMAZON_FEES)) == fees
+    # and the invoiced orders are reconciled, each with its exchange loss: at 1.25, at 1.40
+    receivable = get_account(company, AccountRole.RECEIVABLE)
+    loss = get_account(company, AccountRole.EXCHANGE_LOSS)
+    for order_id, cad in invoiced.items():
+        assert not unreconciled_lines(receivable, matching_key=order_id).exists()
+        [difference] = JournalLine.objects.filter(account=loss, matching_key=order_id)
+        assert (difference.debit, difference.amount_currency) == (
+            _usd(cad, "1.2500") - _usd(cad, "1.4000"),
+            Decimal(0),
+        )
+    assert account_balance(receivable) == Decimal(0)

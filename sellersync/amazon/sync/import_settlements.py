@@ -40,7 +40,7 @@ CLOSED = "Closed"
 
 
 class SettlementRefused(DomainError):
-    """A settlement that cannot be booked as it is (e.g. in a currency other than the company's)."""
+    """A settlement that cannot be booked as it is (e.g. amounts in two currencies)."""
 
 
 @dataclass
@@ -133,12 +133,12 @@ def _book(settlement: AmazonSettlement, client: SpApiClient) -> bool:
 
 
 def _check_currency(settlement: AmazonSettlement, amounts: list[SettlementAmount]) -> None:
-    company_currency = settlement.account.company.currency_id
+    """One currency per settlement: the company's, or another one booked at its rate (settlement_books)."""
     currencies = {settlement.currency_code} | {amount.currency for amount in amounts if amount.currency}
-    if currencies != {company_currency}:
+    currencies.discard("")
+    if len(currencies) > 1:
         raise SettlementRefused(
-            gettext("Settlement in %(found)s, the company keeps its books in %(currency)s: not booked.")
-            % {"found": ", ".join(sorted(currencies)), "currency": company_currency}
+            gettext("Settlement mixing %(found)s: not booked.") % {"found": ", ".join(sorted(currencies))}
         )
 
 

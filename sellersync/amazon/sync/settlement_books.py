@@ -32,8 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sellersync.accounting import rates
 from sellersync.accounting import selectors as ledger_selectors
 from sellersync.accounting.choices import AccountKind, AccountRole
+from sellersync.accounting.exchange import exchange_difference_line, settle_line
 from sellersync.accounting.models import Account, JournalEntry, JournalLine
 from sellersync.accounting.services import (
     LineData,
@@ -54,7 +56,7 @@ from sellersync.amazon.mappers.settlements import (
 )
 from sellersync.amazon.models import AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch
-from sellersync.core.models import Company, Partner
+from sellersync.core.models import Company, Currency, Partner
 
 ZERO = Decimal(0)
 PROCEEDS_KINDS = frozenset({CHARGE, PROMOTION, TAX_WITHHELD})
@@ -69,19 +71,72 @@ class Outcome:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class _Line:
+    """A line of the settlement entry: signed (debit positive) in the settlement's currency; `booked` is
+    the company amount of the open lines it settles (None: converted at the settlement's rate)."""
+
+    account: Account
+    signed: Decimal
+    partner: Partner | None
+    label: str
+    key: str
+    booked: Decimal | None = None
+
+
 @dataclass
 class _Draft:
-    """The settlement entry being prepared: signed lines (debit positive) and what to reconcile."""
+    """The settlement entry being prepared: its lines and what to reconcile."""
 
-    lines: list[tuple[Account, Decimal, Partner | None, str, str]] = field(default_factory=list)
+    lines: list[_Line] = field(default_factory=list)
     matches: dict[int, list[JournalLine]] = field(default_factory=dict)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
 
     def add(
-        self, account: Account, signed: Decimal, label: str, key: str = "", partner: Partner | None = None
+        self,
+        account: Account,
+        signed: Decimal,
+        label: str,
+        key: str = "",
+        partner: Partner | None = None,
+        booked: Decimal | None = None,
     ) -> int:
-        self.lines.append((account, signed, partner, label[:256], key[:128]))
+        self.lines.append(_Line(account, signed, partner, label[:256], key[:128], booked))
         return len(self.lines) - 1
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The settlement's currency against the company's: amounts converted at `rate` (units of the settlement
+    currency per one company unit, `accounting.rates`); 1 and no conversion when they are the same."""
+
+    company: Company
+    currency: str
+    rate: Decimal = Decimal(1)
+
+    @classmethod
+    def on(cls, company: Company, currency: str, date: datetime.date) -> Conversion:
+        currency = currency or company.currency_id
+        return cls(company, currency, rates.rate_on(company, currency, date))
+
+    @property
+    def is_foreign(self) -> bool:
+        return rates.is_foreign(self.company, self.currency)
+
+    def booked(self, amount: Decimal) -> Decimal:
+        """The company amount of `amount` (in the settlement's currency)."""
+        if not self.is_foreign:
+            return amount
+        return rates.to_company_currency(amount, self.rate, rates.company_places(self.company))
+
+    def document_amount(self, line: JournalLine) -> Decimal:
+        """What an open line is worth in the settlement's currency (its `amount_currency` when foreign)."""
+        if self.is_foreign:
+            return line.amount_currency if line.amount_currency is not None else ZERO
+        return line.balance
+
+    def amount_currency(self, signed: Decimal) -> Decimal | None:
+        return signed if self.is_foreign else None
 
 
 @dataclass(frozen=True)
@@ -126,31 +181,36 @@ def book_settlement(
 ) -> tuple[list[Outcome], Decimal]:
     """Post the settlement and payout entries; return each amount's outcome and the unexplained difference.
 
-    Runs inside the caller's transaction: a refusal leaves nothing behind.
+    A settlement in another currency than the company's is converted at the rate of its end date (the
+    payout at the rate of the transfer date); a missing rate refuses it (`MissingExchangeRate`). Runs inside
+    the caller's transaction: a refusal leaves nothing behind.
     """
     company = settlement.account.company
     books = books_of(company)
+    conversion = Conversion.on(company, settlement.currency_code, _end_date(settlement))
     draft = _Draft()
-    _book_orders(draft, books, amounts)
+    _book_orders(draft, books, amounts, conversion)
     _book_others(draft, books, amounts)
     total = sum((amount.amount for amount in amounts), ZERO)
     difference = settlement.original_total - total
     if difference:
         draft.add(books.awaiting, -difference, gettext("Difference between Amazon's total and its events"))
     intermediary_index = draft.add(books.intermediary, settlement.original_total, _ref(settlement))
-    entry = _post(settlement, draft, _end_date(settlement))
+    entry, positions = _post(settlement, draft, _end_date(settlement), conversion)
     created = list(entry.lines.order_by("pk"))
     for index, invoice_lines in draft.matches.items():
-        reconcile([created[index], *invoice_lines])
+        reconcile([created[positions[index]], *invoice_lines])
     settlement.entry = entry
     if settlement.original_total:
-        settlement.payout_entry = _payout(settlement, books, created[intermediary_index])
+        settlement.payout_entry = _payout(settlement, books, created[positions[intermediary_index]])
     return [
         draft.outcomes.get(index, Outcome(SettlementMatch.EXPENSE)) for index in range(len(amounts))
     ], difference
 
 
-def _book_orders(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -> None:
+def _book_orders(
+    draft: _Draft, books: Books, amounts: list[SettlementAmount], conversion: Conversion
+) -> None:
     by_order: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, amount in enumerate(amounts):
         if amount.order_id and amount.event_type != ADJUSTMENT:
@@ -160,7 +220,7 @@ def _book_orders(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -
         proceeds_indexes = [index for index in indexes if amounts[index].kind in PROCEEDS_KINDS]
         proceeds = sum((amounts[index].amount for index in proceeds_indexes), ZERO)
         if proceeds:
-            outcome = _book_proceeds(draft, books, event_type, order_id, proceeds, used)
+            outcome = _book_proceeds(draft, books, conversion, (event_type, order_id), proceeds, used)
             draft.outcomes.update({index: outcome for index in proceeds_indexes})
         for index in indexes:
             if amounts[index].kind == FEE:
@@ -168,22 +228,28 @@ def _book_orders(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -
 
 
 def _book_proceeds(
-    draft: _Draft, books: Books, event_type: str, order_id: str, proceeds: Decimal, used: set[int]
+    draft: _Draft,
+    books: Books,
+    conversion: Conversion,
+    event: tuple[str, str],
+    proceeds: Decimal,
+    used: set[int],
 ) -> Outcome:
+    """Credit the order's open receivable (or the batch payment's intermediary line) that Amazon's proceeds
+    pay, compared in the settlement's currency; else wait on the awaiting account."""
+    event_type, order_id = event
     what = gettext("Refund") if event_type == REFUND else gettext("Amazon payment")
     label = f"{what} {order_id}"
-    open_lines = _open_lines(books.receivable, order_id, proceeds, used)
-    open_amount = sum((line.balance for line in open_lines), ZERO)
+    open_lines = _open_lines(books.receivable, order_id, proceeds, used, conversion)
+    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
     partners = {line.partner_id for line in open_lines}
     if open_lines and open_amount == proceeds and len(partners) == 1:
-        index = draft.add(books.receivable, -proceeds, label, order_id, open_lines[0].partner)
-        draft.matches[index] = open_lines
+        _settle(draft, books.receivable, open_lines, proceeds, label, order_id)
         used.update(line.pk for line in open_lines)
         return Outcome(SettlementMatch.MATCHED)
-    paid_by_hand = _open_lines(books.intermediary, order_id, proceeds, used)
-    if paid_by_hand and sum((line.balance for line in paid_by_hand), ZERO) == proceeds:
-        index = draft.add(books.intermediary, -proceeds, label, order_id, paid_by_hand[0].partner)
-        draft.matches[index] = paid_by_hand
+    paid_by_hand = _open_lines(books.intermediary, order_id, proceeds, used, conversion)
+    if paid_by_hand and sum((conversion.document_amount(line) for line in paid_by_hand), ZERO) == proceeds:
+        _settle(draft, books.intermediary, paid_by_hand, proceeds, label, order_id)
         used.update(line.pk for line in paid_by_hand)
         return Outcome(SettlementMatch.MATCHED)
     draft.add(books.awaiting, -proceeds, label, order_id)
@@ -192,12 +258,26 @@ def _book_proceeds(
     )
 
 
-def _open_lines(account: Account, order_id: str, proceeds: Decimal, used: set[int]) -> list[JournalLine]:
-    """Unreconciled lines of the order on the account, on the side that the proceeds settle."""
+def _settle(
+    draft: _Draft, account: Account, open_lines: list[JournalLine], proceeds: Decimal, label: str, key: str
+) -> None:
+    """A line closing the open lines at their company amount (the exchange difference is added at posting)."""
+    booked = -sum((line.balance for line in open_lines), ZERO)
+    index = draft.add(account, -proceeds, label, key, open_lines[0].partner, booked=booked)
+    draft.matches[index] = open_lines
+
+
+def _open_lines(
+    account: Account, order_id: str, proceeds: Decimal, used: set[int], conversion: Conversion
+) -> list[JournalLine]:
+    """Unreconciled lines of the order in the settlement's currency, on the side the proceeds settle."""
+    lines = ledger_selectors.unreconciled_lines(account, matching_key=order_id).filter(
+        entry__currency_id=conversion.currency
+    )
     return [
         line
-        for line in ledger_selectors.unreconciled_lines(account, matching_key=order_id)
-        if line.pk not in used and (line.balance > 0) == (proceeds > 0)
+        for line in lines
+        if line.pk not in used and (conversion.document_amount(line) > 0) == (proceeds > 0)
     ]
 
 
@@ -239,33 +319,62 @@ def _book_others(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -
         draft.outcomes[index] = Outcome(SettlementMatch.UNMATCHED, reason)
 
 
-def _post(settlement: AmazonSettlement, draft: _Draft, date: datetime.date) -> JournalEntry:
-    lines = [
-        LineData(
-            account,
-            debit=signed if signed > 0 else ZERO,
-            credit=-signed if signed < 0 else ZERO,
-            partner=partner,
-            label=label,
-            matching_key=key,
-        )
-        for account, signed, partner, label, key in draft.lines
-    ]
-    journal = get_or_create_amazon_payments_journal(settlement.account.company)
-    return record_entry(journal, date, lines, ref=_ref(settlement))
+def _post(
+    settlement: AmazonSettlement, draft: _Draft, date: datetime.date, conversion: Conversion
+) -> tuple[JournalEntry, list[int]]:
+    """The entry, and where each draft line landed among its lines (exchange differences are inserted)."""
+    company = settlement.account.company
+    lines: list[LineData] = []
+    positions = []
+    for line in draft.lines:
+        converted = conversion.booked(line.signed)
+        booked = line.booked if line.booked is not None else converted
+        positions.append(len(lines))
+        lines.append(_line_data(line.account, booked, conversion.amount_currency(line.signed), line))
+        if booked != converted:  # open lines booked at the invoice's rate, paid at the settlement's
+            label = gettext("Exchange difference %(order)s") % {"order": line.key}
+            lines.append(exchange_difference_line(company, converted - booked, label, line.key))
+    rounding = -sum((line.debit - line.credit for line in lines), ZERO)
+    if rounding:  # each amount converted and rounded on its own
+        label = gettext("Rounding of the conversion of %(ref)s") % {"ref": _ref(settlement)}
+        lines.append(exchange_difference_line(company, rounding, label))
+    journal = get_or_create_amazon_payments_journal(company)
+    currency = Currency.objects.get(pk=conversion.currency)
+    return record_entry(journal, date, lines, ref=_ref(settlement), currency=currency), positions
+
+
+def _line_data(account: Account, booked: Decimal, amount_currency: Decimal | None, line: _Line) -> LineData:
+    return LineData(
+        account,
+        debit=max(booked, ZERO),
+        credit=max(-booked, ZERO),
+        partner=line.partner,
+        label=line.label,
+        amount_currency=amount_currency,
+        matching_key=line.key,
+    )
 
 
 def _payout(settlement: AmazonSettlement, books: Books, intermediary_line: JournalLine) -> JournalEntry:
+    """Bank debit (at the transfer date's rate) against the settlement's intermediary line, which it closes;
+    in a foreign currency, a difference between the two rates is an exchange difference."""
+    company = settlement.account.company
     total = settlement.original_total
     transfer = settlement.fund_transfer_date or settlement.ended_at
     date = transfer.date() if transfer else _end_date(settlement)
+    conversion = Conversion.on(company, settlement.currency_code, date)
     label = gettext("Amazon payout %(ref)s") % {"ref": _ref(settlement)}
+    banked, held = conversion.booked(total), intermediary_line.balance
+    payout_line = _Line(books.bank, total, None, label, "")
     lines = [
-        LineData(books.bank, debit=max(total, ZERO), credit=max(-total, ZERO), label=label),
-        LineData(books.intermediary, debit=max(-total, ZERO), credit=max(total, ZERO), label=label),
+        _line_data(books.bank, banked, conversion.amount_currency(total), payout_line),
+        _line_data(books.intermediary, -held, conversion.amount_currency(-total), payout_line),
     ]
-    journal = get_or_create_amazon_payments_journal(settlement.account.company)
-    payout = record_entry(journal, date, lines, ref=label[:128])
+    if banked != held:
+        lines.append(exchange_difference_line(company, held - banked, label))
+    journal = get_or_create_amazon_payments_journal(company)
+    currency = Currency.objects.get(pk=conversion.currency)
+    payout = record_entry(journal, date, lines, ref=label[:128], currency=currency)
     reconcile([intermediary_line, payout.lines.get(account=books.intermediary)])
     return payout
 
@@ -292,7 +401,9 @@ def clear_awaiting_proceeds(company: Company, order_ids: list[str] | None = None
     lines of that order marked matched. Anything else stays listed. Returns how many orders were cleared.
     """
     books = books_of(company)
-    waiting = ledger_selectors.unreconciled_lines(books.awaiting).exclude(matching_key="")
+    waiting = (
+        ledger_selectors.unreconciled_lines(books.awaiting).exclude(matching_key="").select_related("entry")
+    )
     if order_ids is not None:
         waiting = waiting.filter(matching_key__in=order_ids)
     by_order: dict[str, list[JournalLine]] = defaultdict(list)
@@ -306,33 +417,42 @@ def clear_awaiting_proceeds(company: Company, order_ids: list[str] | None = None
 
 
 def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int:
-    amount = -sum((line.balance for line in waiting), ZERO)  # what the buyer paid: a credit on 1160
-    open_lines = list(ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id))
+    currencies = {line.entry.currency_id for line in waiting}
+    if len(currencies) != 1:
+        return 0
+    company = books.awaiting.company
+    conversion = Conversion(company, currencies.pop())  # compares amounts in the proceeds' currency
+    amount = -sum((conversion.document_amount(line) for line in waiting), ZERO)  # a credit on 1160
+    open_lines = list(
+        ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id).filter(
+            entry__currency_id=conversion.currency
+        )
+    )
     partners = {line.partner_id for line in open_lines}
-    if not amount or sum((line.balance for line in open_lines), ZERO) != amount or len(partners) != 1:
+    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
+    if not amount or open_amount != amount or len(partners) != 1:
         return 0
     label = gettext("Amazon payment %(order)s, invoiced after its settlement") % {"order": order_id}
-    partner = open_lines[0].partner
+    held = -sum((line.balance for line in waiting), ZERO)  # company amounts: at the settlement's rate
+    owed = sum((line.balance for line in open_lines), ZERO)  # at the invoice's rate
     lines = [
-        LineData(
-            books.awaiting,
-            debit=max(amount, ZERO),
-            credit=max(-amount, ZERO),
-            label=label,
-            matching_key=order_id,
-        ),
-        LineData(
+        settle_line(books.awaiting, held, conversion.amount_currency(amount), label=label, key=order_id),
+        settle_line(
             books.receivable,
-            debit=max(-amount, ZERO),
-            credit=max(amount, ZERO),
+            -owed,
+            conversion.amount_currency(-amount),
             label=label,
-            matching_key=order_id,
-            partner=partner,
+            key=order_id,
+            partner=open_lines[0].partner,
         ),
     ]
-    journal = get_or_create_amazon_payments_journal(books.awaiting.company)
-    entry = record_entry(journal, timezone.localdate(), lines, ref=label[:128])
-    to_awaiting, to_receivable = entry.lines.order_by("pk")
+    if held != owed:
+        difference = gettext("Exchange difference %(order)s") % {"order": order_id}
+        lines.append(exchange_difference_line(company, owed - held, difference, order_id))
+    journal = get_or_create_amazon_payments_journal(company)
+    currency = Currency.objects.get(pk=conversion.currency)
+    entry = record_entry(journal, timezone.localdate(), lines, ref=label[:128], currency=currency)
+    to_awaiting, to_receivable = list(entry.lines.order_by("pk"))[:2]
     reconcile([*waiting, to_awaiting])
     reconcile([*open_lines, to_receivable])
     AmazonSettlementLine.objects.filter(
