@@ -156,7 +156,10 @@ def create_sales_order(
             events.extend(_deliver_in_memory(order, built))
         insert_rows([order])
         insert_rows(built)
-        insert_rows([SalesOrderEvent(order=order, kind=kind, message=message) for kind, message in events])
+        # by id: the events are only written, never read back from here
+        insert_rows(
+            [SalesOrderEvent(order_id=order.pk, kind=kind, message=message) for kind, message in events]
+        )
         _remember_lines(order, built)
     return order
 

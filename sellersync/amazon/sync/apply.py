@@ -229,7 +229,10 @@ def _record_event(
         insert_rows(
             [
                 AmazonOrderEvent(
-                    order=binding, amazon_updated_at=data.last_update, amazon_status=data.status, **values
+                    order_id=binding.pk,
+                    amazon_updated_at=data.last_update,
+                    amazon_status=data.status,
+                    **values,
                 )
             ]
         )

@@ -137,14 +137,14 @@ def create_delivery_for_new_order(
     )
     insert_rows(
         [
-            Move(
-                company=order.company,
-                picking=picking,
-                sales_line=line,
-                product=line.product,
+            Move(  # related rows by id: cheaper to build, and these moves are only written
+                company_id=order.company_id,
+                picking_id=picking.pk,
+                sales_line_id=line.pk,
+                product_id=line.product_id,
                 quantity=line.quantity,
-                source_location=from_location,
-                destination_location=customers,
+                source_location_id=from_location.pk,
+                destination_location_id=customers.pk,
                 state=MoveState.READY,
                 origin=order.name,
             )
