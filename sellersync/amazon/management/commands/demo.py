@@ -13,7 +13,8 @@ import secrets
 import signal
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from sellersync.accounting.models import ExchangeRate
+from sellersync.accounting.rates import set_rate
 from sellersync.amazon import services
 from sellersync.amazon.choices import Region
 from sellersync.amazon.models import AmazonAccount
@@ -36,6 +40,8 @@ DEMO_COMPANY = "Demo Store"
 DEMO_USER = "admin"
 DEMO_REGIONS = (Region.NA, Region.EU)  # NA: buyer data granted; EU: not granted ("Amazon Customer")
 FIRST_SYNC_DAYS_BACK = 3
+#: units of each currency per 1 USD (accounting.rates: the Odoo direction), for the demo only
+DEMO_RATES_PER_USD = {"CAD": "1.3650", "MXN": "17.1000", "GBP": "0.7900", "EUR": "0.9200", "JPY": "150.00"}
 STOP_TIMEOUT_SECONDS = 10
 
 
@@ -106,13 +112,23 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 def demo_company() -> Company:
-    """The "Demo Store" company (USD), with its warehouse and Amazon location."""
+    """The "Demo Store" company (USD), with its warehouse, Amazon location and exchange rates."""
     company = Company.objects.filter(name=DEMO_COMPANY).first()
     if company is None:
         company = create_company(DEMO_COMPANY, Currency.objects.get(code="USD"), "US")
     setup_company_stock(company)
     get_or_create_amazon_location(company)
+    demo_exchange_rates(company)
     return company
+
+
+def demo_exchange_rates(company: Company) -> None:
+    """Plausible rates (units per 1 USD) for the sandbox marketplaces' currencies, dated Jan 1 of last year,
+    for the currencies that have none yet: the user's own rates are never overwritten (no internet)."""
+    since = date(timezone.localdate().year - 1, 1, 1)
+    for code, rate in DEMO_RATES_PER_USD.items():
+        if not ExchangeRate.objects.filter(company=company, currency_id=code).exists():
+            set_rate(company, code, since, Decimal(rate))
 
 
 def demo_superuser() -> str:
