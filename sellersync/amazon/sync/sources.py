@@ -80,8 +80,32 @@ class OrderSource(Protocol):
     ) -> list[SourceEntry]: ...
 
 
+#: Values that a JSON round trip gives back unchanged.
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(data: Any) -> Any:
-    """A payload as plain JSON values (the client decodes fractional numbers as Decimal)."""
+    """A payload as plain JSON values (the client decodes fractional numbers as Decimal), as a copy.
+
+    The same as a JSON round trip with `str` for what JSON cannot encode, done only where it changes
+    something: plain dicts (of str keys), lists and scalars are copied as they are, in Python.
+    """
+    kind = type(data)
+    if kind in _JSON_SCALARS:
+        return data
+    if kind is dict:
+        copied = {}
+        for key, value in data.items():
+            if type(key) is not str:  # JSON turns other keys into strings
+                return _json_round_trip(data)
+            copied[key] = jsonable(value)
+        return copied
+    if kind is list:
+        return [jsonable(value) for value in data]
+    return _json_round_trip(data)
+
+
+def _json_round_trip(data: Any) -> Any:
     return json.loads(json.dumps(data, default=str))
 
 
