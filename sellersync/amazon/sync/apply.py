@@ -21,7 +21,7 @@ from django.utils import timezone
 from sellersync.amazon.choices import FulfillmentChannel, OrderSyncState, UnknownSkuPolicy
 from sellersync.amazon.mappers.errors import MappingError
 from sellersync.amazon.mappers.pii import split_pii
-from sellersync.amazon.mappers.types import LineData, LineKind, OrderData
+from sellersync.amazon.mappers.types import CustomerData, LineData, LineKind, OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.sync.export_shipments import mark_shipments_synced_for
 from sellersync.amazon.sync.lookups import ReferenceLookups
@@ -290,7 +290,18 @@ def _customer(account: AmazonAccount, data: OrderData, lookups: ReferenceLookups
         external_key = f"amazon-anon:{account.pk}:{key}"
     else:
         external_key = f"amazon:{customer.email.casefold()}"
-    partner_data = PartnerData(
+    # the external key alone decides the match key: the full PartnerData is built only when not memoized
+    match_key = partner_match_key(PartnerData(external_key=external_key))
+    # find_or_create_partner does not say whether it created: remember the partner once committed
+    return lookups.partner(
+        match_key,
+        lambda: (find_or_create_partner(account.company, _partner_data(customer, external_key)), True),
+    )
+
+
+def _partner_data(customer: CustomerData, external_key: str) -> PartnerData:
+    address = customer.address
+    return PartnerData(
         name=customer.name,
         company_name=customer.company_name,
         is_company=customer.is_business and bool(customer.company_name),
@@ -305,11 +316,6 @@ def _customer(account: AmazonAccount, data: OrderData, lookups: ReferenceLookups
         postal_code=address.postal_code,
         country_code=address.country_code,
         external_key=external_key,
-    )
-    # find_or_create_partner does not say whether it created: remember the partner once committed
-    return lookups.partner(
-        partner_match_key(partner_data),
-        lambda: (find_or_create_partner(account.company, partner_data), True),
     )
 
 
