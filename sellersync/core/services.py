@@ -252,6 +252,8 @@ def _decimal_to_database(field: Field[Any, Any]) -> _ToDatabase:
     max_digits, decimal_places = field.max_digits, field.decimal_places
 
     def to_database(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        if value is None:
+            return None
         if type(value) is Decimal and value.is_finite():  # what `to_python` would return
             return connection.ops.adapt_decimalfield_value(value, max_digits, decimal_places)
         return prepare(value, connection)
@@ -263,6 +265,8 @@ def _datetime_to_database(field: Field[Any, Any]) -> _ToDatabase:
     prepare = field.get_db_prep_save
 
     def to_database(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        if value is None:
+            return None
         if type(value) is datetime and value.utcoffset() is not None:  # aware: nothing to warn about
             return connection.ops.adapt_datetimefield_value(value)
         return prepare(value, connection)
