@@ -27,11 +27,8 @@ from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonSet
 from sellersync.amazon.models.settlements import SettlementMatch, SettlementState
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
-from sellersync.amazon.sync.settlement_books import (
-    awaiting_invoice_account,
-    book_settlement,
-    clear_awaiting_proceeds,
-)
+from sellersync.amazon.sync.settlement_books import awaiting_invoice_account, book_settlement
+from sellersync.amazon.sync.settlement_clearing import clear_awaiting_proceeds
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import PartnerData, create_company, find_or_create_partner

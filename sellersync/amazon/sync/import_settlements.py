@@ -29,7 +29,8 @@ from sellersync.amazon.mappers.settlements import (
 )
 from sellersync.amazon.models import AmazonAccount, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementState
-from sellersync.amazon.sync.settlement_books import Outcome, book_settlement, clear_awaiting_proceeds
+from sellersync.amazon.sync.settlement_books import Outcome, book_settlement
+from sellersync.amazon.sync.settlement_clearing import clear_awaiting_proceeds
 from sellersync.core.errors import DomainError
 from sellersync.spapi.client import SpApiClient
 from sellersync.spapi.models.finances_v0 import FinancialEventGroup

@@ -18,7 +18,7 @@ The marketplace-facilitator tax Amazon withholds is netted with the charges: the
 already excludes it (see accounting/invoicing.py), so the proceeds and the receivable are the same amount.
 Matched receivable lines are reconciled with the invoice's, and the two intermediary lines with each other:
 after the payout the intermediary account holds nothing of the settlement. Proceeds that waited on 1160 move
-to their invoice's receivable when it is posted later (`clear_awaiting_proceeds`).
+to their invoice's receivable when it is posted later (settlement_clearing.py).
 """
 
 from __future__ import annotations
@@ -28,14 +28,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from sellersync.accounting import rates
 from sellersync.accounting import selectors as ledger_selectors
 from sellersync.accounting.choices import AccountKind, AccountRole
-from sellersync.accounting.exchange import exchange_difference_line, settle_line
+from sellersync.accounting.exchange import exchange_difference_line
 from sellersync.accounting.models import Account, JournalEntry, JournalLine
 from sellersync.accounting.services import (
     LineData,
@@ -54,7 +52,7 @@ from sellersync.amazon.mappers.settlements import (
     TAX_WITHHELD,
     SettlementAmount,
 )
-from sellersync.amazon.models import AmazonSettlement, AmazonSettlementLine
+from sellersync.amazon.models import AmazonSettlement
 from sellersync.amazon.models.settlements import SettlementMatch
 from sellersync.core.models import Company, Currency, Partner
 
@@ -388,77 +386,3 @@ def _end_date(settlement: AmazonSettlement) -> datetime.date:
 def _ref(settlement: AmazonSettlement) -> str:
     start = settlement.started_at.date().isoformat() if settlement.started_at else ""
     return f"Amazon {settlement.currency_code} {start} {settlement.group_id[:24]}".strip()[:128]
-
-
-# --- proceeds that arrived before their invoice ----------------------------------------------------------
-
-
-def clear_awaiting_proceeds(company: Company, order_ids: list[str] | None = None) -> int:
-    """Move proceeds waiting on 1160 onto the receivable of their invoice (or credit note), once posted.
-
-    For each order (matching key) whose waiting amounts equal its open receivable to the cent: one AMZP
-    entry, debit 1160 / credit 1100 (mirrored for a refund), both pairs reconciled, and the settlement
-    lines of that order marked matched. Anything else stays listed. Returns how many orders were cleared.
-    """
-    books = books_of(company)
-    waiting = (
-        ledger_selectors.unreconciled_lines(books.awaiting).exclude(matching_key="").select_related("entry")
-    )
-    if order_ids is not None:
-        waiting = waiting.filter(matching_key__in=order_ids)
-    by_order: dict[str, list[JournalLine]] = defaultdict(list)
-    for line in waiting:
-        by_order[line.matching_key].append(line)
-    cleared = 0
-    for order_id, lines in by_order.items():
-        with transaction.atomic():
-            cleared += _clear_order(books, order_id, lines)
-    return cleared
-
-
-def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int:
-    currencies = {line.entry.currency_id for line in waiting}
-    if len(currencies) != 1:
-        return 0
-    company = books.awaiting.company
-    conversion = Conversion(company, currencies.pop())  # compares amounts in the proceeds' currency
-    amount = -sum((conversion.document_amount(line) for line in waiting), ZERO)  # a credit on 1160
-    open_lines = list(
-        ledger_selectors.unreconciled_lines(books.receivable, matching_key=order_id).filter(
-            entry__currency_id=conversion.currency
-        )
-    )
-    partners = {line.partner_id for line in open_lines}
-    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
-    if not amount or open_amount != amount or len(partners) != 1:
-        return 0
-    label = gettext("Amazon payment %(order)s, invoiced after its settlement") % {"order": order_id}
-    held = -sum((line.balance for line in waiting), ZERO)  # company amounts: at the settlement's rate
-    owed = sum((line.balance for line in open_lines), ZERO)  # at the invoice's rate
-    lines = [
-        settle_line(books.awaiting, held, conversion.amount_currency(amount), label=label, key=order_id),
-        settle_line(
-            books.receivable,
-            -owed,
-            conversion.amount_currency(-amount),
-            label=label,
-            key=order_id,
-            partner=open_lines[0].partner,
-        ),
-    ]
-    if held != owed:
-        difference = gettext("Exchange difference %(order)s") % {"order": order_id}
-        lines.append(exchange_difference_line(company, owed - held, difference, order_id))
-    journal = get_or_create_amazon_payments_journal(company)
-    currency = Currency.objects.get(pk=conversion.currency)
-    entry = record_entry(journal, timezone.localdate(), lines, ref=label[:128], currency=currency)
-    to_awaiting, to_receivable = list(entry.lines.order_by("pk"))[:2]
-    reconcile([*waiting, to_awaiting])
-    reconcile([*open_lines, to_receivable])
-    AmazonSettlementLine.objects.filter(
-        amazon_order_id=order_id,
-        settlement__account__company=books.awaiting.company,
-        match=SettlementMatch.UNMATCHED,
-        kind__in=PROCEEDS_KINDS,
-    ).exclude(event_type=ADJUSTMENT).update(match=SettlementMatch.MATCHED, reason="")
-    return 1

@@ -31,7 +31,7 @@ from sellersync.accounting.pdf import render_invoice_pdf
 from sellersync.amazon.choices import OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
 from sellersync.amazon.sync.feed_results import IN_FLIGHT, mark_failed, mark_synced
-from sellersync.amazon.sync.settlement_books import clear_awaiting_proceeds
+from sellersync.amazon.sync.settlement_clearing import clear_awaiting_proceeds
 from sellersync.core.errors import DomainError
 from sellersync.core.models import Company
 from sellersync.sales.models import SalesOrder
