@@ -80,6 +80,7 @@ class BuyerTaxFacts:
 
 
 BuyerFactsOf = Callable[[SalesOrder], BuyerTaxFacts]
+RefusalHandler = Callable[[SalesOrder, DomainError], None]
 
 
 def partner_tax_facts(order: SalesOrder) -> BuyerTaxFacts:
@@ -153,8 +154,13 @@ def create_invoices(
     buyer_facts: BuyerFactsOf | None = None,
     date: datetime.date | None = None,
     post: bool = False,
+    on_refused: RefusalHandler | None = None,
 ) -> list[Invoice]:
-    """Invoice each order that can be, one transaction each; orders already invoiced are skipped."""
+    """Invoice each order that can be, one transaction each; orders already invoiced are skipped.
+
+    An order whose invoice is refused (e.g. no exchange rate for its currency) raises, leaving the invoices
+    before it; with `on_refused`, it is reported there and the batch goes on.
+    """
     invoices = []
     for order in sorted(orders, key=lambda order: order.pk):
         if _has_live_invoice(order) or order.state not in INVOICEABLE_STATES:
@@ -164,6 +170,10 @@ def create_invoices(
             invoices.append(create_invoice_from_order(order, buyer=facts, date=date, post=post))
         except NotInvoiceable:  # invoiced or canceled meanwhile (the caller's copy may be stale)
             continue
+        except DomainError as error:
+            if on_refused is None:
+                raise
+            on_refused(order, error)
     return invoices
 
 

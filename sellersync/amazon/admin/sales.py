@@ -127,14 +127,17 @@ class AmazonSalesOrderAdmin(SalesOrderAdmin):
 
     @admin.action(description=gettext_lazy("Create invoices"))
     def create_invoices_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        """Invoice and post the selected orders not invoiced yet; EU Amazon orders get their PDF uploaded."""
-        try:
-            invoices = create_amazon_invoices(queryset.order_by("pk"))
-        except DomainError as error:
+        """Invoice and post the selected orders not invoiced yet; EU Amazon orders get their PDF uploaded.
+
+        An order that cannot be invoiced is reported with the reason; the others are invoiced.
+        """
+
+        def report(order: SalesOrder, error: DomainError) -> None:
             self.message_user(
                 request,
-                _("Invoicing stopped at an order that cannot be invoiced: %(error)s") % {"error": error},
+                _("%(order)s was not invoiced: %(error)s") % {"order": order, "error": error},
                 messages.ERROR,
             )
-            return
+
+        invoices = create_amazon_invoices(queryset.order_by("pk"), on_refused=report)
         self.message_user(request, _("%(count)d invoice(s) created and posted.") % {"count": len(invoices)})

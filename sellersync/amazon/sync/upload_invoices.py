@@ -100,10 +100,18 @@ def amazon_buyer_facts(order: SalesOrder) -> BuyerTaxFacts:
 
 
 def create_amazon_invoices(
-    orders: Iterable[SalesOrder], *, date: datetime.date | None = None
+    orders: Iterable[SalesOrder],
+    *,
+    date: datetime.date | None = None,
+    on_refused: invoicing.RefusalHandler | None = None,
 ) -> list[Invoice]:
-    """Invoice and post the orders not invoiced yet; queue the upload of those sold on an EU marketplace."""
-    invoices = invoicing.create_invoices(orders, buyer_facts=amazon_buyer_facts, date=date, post=True)
+    """Invoice and post the orders not invoiced yet; queue the upload of those sold on an EU marketplace.
+
+    A refused order raises, or with `on_refused` is reported there while the others are invoiced.
+    """
+    invoices = invoicing.create_invoices(
+        orders, buyer_facts=amazon_buyer_facts, date=date, post=True, on_refused=on_refused
+    )
     for invoice in invoices:
         queue_upload(invoice)
     origins_by_company: dict[int, list[str]] = defaultdict(list)
