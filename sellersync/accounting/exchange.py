@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from sellersync.accounting.choices import AccountRole, JournalKind
 from sellersync.accounting.errors import ReconciliationError
-from sellersync.accounting.models import Account, JournalLine, Reconciliation
+from sellersync.accounting.models import JournalLine, Reconciliation
 from sellersync.accounting.services import (
     LineData,
     create_default_journals,
@@ -25,7 +25,7 @@ from sellersync.accounting.services import (
     reconcile,
     record_entry,
 )
-from sellersync.core.models import Company, Partner
+from sellersync.core.models import Company
 
 ZERO = Decimal(0)
 
@@ -33,34 +33,8 @@ ZERO = Decimal(0)
 def exchange_difference_line(company: Company, signed: Decimal, label: str, key: str = "") -> LineData:
     """The gain (`signed` < 0: a credit) or loss (`signed` > 0: a debit) line of a difference."""
     role = AccountRole.EXCHANGE_LOSS if signed > 0 else AccountRole.EXCHANGE_GAIN
-    return LineData(
-        get_account(company, role),
-        debit=max(signed, ZERO),
-        credit=max(-signed, ZERO),
-        label=label[:256],
-        amount_currency=ZERO,
-        matching_key=key[:128],
-    )
-
-
-def settle_line(
-    account: Account,
-    company_amount: Decimal,
-    currency_amount: Decimal | None,
-    *,
-    label: str,
-    key: str = "",
-    partner: Partner | None = None,
-) -> LineData:
-    """A line that settles open lines: their company amount, the foreign amount actually paid."""
-    return LineData(
-        account,
-        debit=max(company_amount, ZERO),
-        credit=max(-company_amount, ZERO),
-        partner=partner,
-        label=label[:256],
-        amount_currency=currency_amount,
-        matching_key=key[:128],
+    return LineData.signed(
+        get_account(company, role), signed, label=label, amount_currency=ZERO, matching_key=key
     )
 
 
@@ -87,13 +61,13 @@ def reconcile_with_exchange_difference(
             journal,
             date,
             [
-                settle_line(
+                LineData.signed(
                     first.account,
                     -open_balance,
-                    ZERO,
-                    label=label,
-                    key=first.matching_key,
                     partner=first.partner,
+                    label=label,
+                    amount_currency=ZERO,
+                    matching_key=first.matching_key,
                 ),
                 exchange_difference_line(company, open_balance, label, first.matching_key),
             ],

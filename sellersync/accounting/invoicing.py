@@ -363,11 +363,8 @@ def _label(line: InvoiceLine) -> str:
 
 
 def _signed(account: Account, amount: Decimal, *, partner: Invoice, label: str, key: str = "") -> LineData:
-    """A debit for a positive amount, a credit for a negative one."""
-    debit, credit = (amount, ZERO) if amount >= 0 else (ZERO, -amount)
-    return LineData(
-        account, debit=debit, credit=credit, partner=partner.partner, label=label, matching_key=key
-    )
+    """A line of the invoice's customer: a debit for a positive amount, a credit for a negative one."""
+    return LineData.signed(account, amount, partner=partner.partner, label=label, matching_key=key)
 
 
 def receivable_line(invoice: Invoice) -> JournalLine | None:

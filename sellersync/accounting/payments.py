@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from sellersync.accounting.choices import AccountRole, InvoiceState
 from sellersync.accounting.errors import InvalidEntry
 from sellersync.accounting.invoicing import matching_key, receivable_line
-from sellersync.accounting.models import Account, Invoice, JournalEntry, JournalLine
+from sellersync.accounting.models import Invoice, JournalEntry, JournalLine
 from sellersync.accounting.services import (
     LineData,
     get_account,
@@ -61,9 +61,26 @@ def register_batch_payment(invoices: Sequence[Invoice], date: datetime.date) -> 
             amount = line.debit - line.credit
             label = gettext("Payment of %(invoice)s") % {"invoice": invoice}
             key = matching_key(invoice)
+            # a foreign invoice is paid at its booked company amount, its document amount carried along:
+            # the exchange difference is realized when Amazon's settlement clears the intermediary line
+            foreign = line.amount_currency
             lines += [
-                _signed(receivable, -amount, invoice, label, key, _negated(line.amount_currency)),
-                _signed(intermediary, amount, invoice, label, key, line.amount_currency),
+                LineData.signed(
+                    receivable,
+                    -amount,
+                    partner=invoice.partner,
+                    label=label,
+                    amount_currency=None if foreign is None else -foreign,
+                    matching_key=key,
+                ),
+                LineData.signed(
+                    intermediary,
+                    amount,
+                    partner=invoice.partner,
+                    label=label,
+                    amount_currency=foreign,
+                    matching_key=key,
+                ),
             ]
         journal = get_or_create_amazon_payments_journal(company)
         entry = record_entry(journal, date, lines, ref=gettext("Batch payment")[:128], currency=currency)
@@ -97,29 +114,3 @@ def _open_receivable(invoice: Invoice) -> tuple[Invoice, JournalLine]:
     if line.debit == line.credit:
         raise PaymentRefused(gettext("%(invoice)s has nothing to pay.") % {"invoice": invoice})
     return invoice, line
-
-
-def _negated(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else -amount
-
-
-def _signed(
-    account: Account,
-    amount: Decimal,
-    invoice: Invoice,
-    label: str,
-    key: str,
-    amount_currency: Decimal | None,
-) -> LineData:
-    """A foreign-currency invoice is paid at its booked company amount, its document amount carried along:
-    the exchange difference is realized when Amazon's settlement clears the intermediary line."""
-    debit, credit = (amount, ZERO) if amount > 0 else (ZERO, -amount)
-    return LineData(
-        account,
-        debit=debit,
-        credit=credit,
-        partner=invoice.partner,
-        label=label[:256],
-        amount_currency=amount_currency,
-        matching_key=key,
-    )

@@ -137,6 +137,28 @@ class LineData:
     amount_currency: Decimal | None = None
     matching_key: str = ""
 
+    @classmethod
+    def signed(
+        cls,
+        account: Account,
+        amount: Decimal,
+        *,
+        partner: Partner | None = None,
+        label: str = "",
+        amount_currency: Decimal | None = None,
+        matching_key: str = "",
+    ) -> LineData:
+        """A debit for a positive amount, a credit for a negative one."""
+        return cls(
+            account,
+            debit=max(amount, ZERO),
+            credit=max(-amount, ZERO),
+            partner=partner,
+            label=label[:256],
+            amount_currency=amount_currency,
+            matching_key=matching_key[:128],
+        )
+
 
 def _check_amount(amount: Decimal, decimal_places: int, what: str) -> None:
     if not isinstance(amount, Decimal) or not amount.is_finite():

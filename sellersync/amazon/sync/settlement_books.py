@@ -89,6 +89,7 @@ class _Draft:
     lines: list[_Line] = field(default_factory=list)
     matches: dict[int, list[JournalLine]] = field(default_factory=dict)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    matched_pks: set[int] = field(default_factory=set)  # the open lines that `matches` settles
 
     def add(
         self,
@@ -101,6 +102,11 @@ class _Draft:
     ) -> int:
         self.lines.append(_Line(account, signed, partner, label[:256], key[:128], booked))
         return len(self.lines) - 1
+
+    def match(self, index: int, open_lines: list[JournalLine]) -> None:
+        """Line `index` settles these open lines (reconciled with them once posted)."""
+        self.matches[index] = open_lines
+        self.matched_pks.update(line.pk for line in open_lines)
 
 
 @dataclass(frozen=True)
@@ -213,12 +219,11 @@ def _book_orders(
     for index, amount in enumerate(amounts):
         if amount.order_id and amount.event_type != ADJUSTMENT:
             by_order[(amount.event_type, amount.order_id)].append(index)
-    used: set[int] = set()
     for (event_type, order_id), indexes in by_order.items():
         proceeds_indexes = [index for index in indexes if amounts[index].kind in PROCEEDS_KINDS]
         proceeds = sum((amounts[index].amount for index in proceeds_indexes), ZERO)
         if proceeds:
-            outcome = _book_proceeds(draft, books, conversion, (event_type, order_id), proceeds, used)
+            outcome = _book_proceeds(draft, books, conversion, (event_type, order_id), proceeds)
             draft.outcomes.update({index: outcome for index in proceeds_indexes})
         for index in indexes:
             if amounts[index].kind == FEE:
@@ -231,61 +236,60 @@ def _book_proceeds(
     conversion: Conversion,
     event: tuple[str, str],
     proceeds: Decimal,
-    used: set[int],
 ) -> Outcome:
-    """Credit the order's open receivable (or the batch payment's intermediary line) that Amazon's proceeds
-    pay, compared in the settlement's currency; else wait on the awaiting account."""
+    """Credit the order's open receivable (else the batch payment's intermediary line) that Amazon's proceeds
+    pay exactly, compared in the settlement's currency; else wait on the awaiting account."""
     event_type, order_id = event
     what = gettext("Refund") if event_type == REFUND else gettext("Amazon payment")
     label = f"{what} {order_id}"
-    open_lines = _open_lines(books.receivable, order_id, proceeds, used, conversion)
-    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
-    partners = {line.partner_id for line in open_lines}
-    if open_lines and open_amount == proceeds and len(partners) == 1:
-        _settle(draft, books.receivable, open_lines, proceeds, label, order_id)
-        used.update(line.pk for line in open_lines)
+    open_lines = _open_lines(draft, books.receivable, order_id, proceeds, conversion)
+    if _settle_exactly(draft, books.receivable, open_lines, proceeds, label, order_id, conversion):
         return Outcome(SettlementMatch.MATCHED)
-    paid_by_hand = _open_lines(books.intermediary, order_id, proceeds, used, conversion)
-    if paid_by_hand and sum((conversion.document_amount(line) for line in paid_by_hand), ZERO) == proceeds:
-        _settle(draft, books.intermediary, paid_by_hand, proceeds, label, order_id)
-        used.update(line.pk for line in paid_by_hand)
+    paid_by_hand = _open_lines(draft, books.intermediary, order_id, proceeds, conversion)
+    if _settle_exactly(draft, books.intermediary, paid_by_hand, proceeds, label, order_id, conversion):
         return Outcome(SettlementMatch.MATCHED)
     draft.add(books.awaiting, -proceeds, label, order_id)
-    return Outcome(
-        SettlementMatch.UNMATCHED, _reason(event_type, open_lines, open_amount, proceeds, partners)
-    )
+    return Outcome(SettlementMatch.UNMATCHED, _reason(event_type, open_lines, proceeds, conversion))
 
 
-def _settle(
-    draft: _Draft, account: Account, open_lines: list[JournalLine], proceeds: Decimal, label: str, key: str
-) -> None:
-    """A line closing the open lines at their company amount (the exchange difference is added at posting)."""
+def _settle_exactly(
+    draft: _Draft,
+    account: Account,
+    open_lines: list[JournalLine],
+    proceeds: Decimal,
+    label: str,
+    key: str,
+    conversion: Conversion,
+) -> bool:
+    """When the open lines of one partner add up to the proceeds: a line closing them at their company amount
+    (the exchange difference is added at posting), matched with them."""
+    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
+    if not open_lines or open_amount != proceeds or len({line.partner_id for line in open_lines}) != 1:
+        return False
     booked = -sum((line.balance for line in open_lines), ZERO)
     index = draft.add(account, -proceeds, label, key, open_lines[0].partner, booked=booked)
-    draft.matches[index] = open_lines
+    draft.match(index, open_lines)
+    return True
 
 
 def _open_lines(
-    account: Account, order_id: str, proceeds: Decimal, used: set[int], conversion: Conversion
+    draft: _Draft, account: Account, order_id: str, proceeds: Decimal, conversion: Conversion
 ) -> list[JournalLine]:
-    """Unreconciled lines of the order in the settlement's currency, on the side the proceeds settle."""
+    """Unreconciled lines of the order in the settlement's currency, on the side the proceeds settle, that
+    this entry does not settle already."""
     lines = ledger_selectors.unreconciled_lines(account, matching_key=order_id).filter(
         entry__currency_id=conversion.currency
     )
     return [
         line
         for line in lines
-        if line.pk not in used and (conversion.document_amount(line) > 0) == (proceeds > 0)
+        if line.pk not in draft.matched_pks and (conversion.document_amount(line) > 0) == (proceeds > 0)
     ]
 
 
-def _reason(
-    event_type: str,
-    open_lines: list[JournalLine],
-    open_amount: Decimal,
-    proceeds: Decimal,
-    partners: set[int | None],
-) -> str:
+def _reason(event_type: str, open_lines: list[JournalLine], proceeds: Decimal, conversion: Conversion) -> str:
+    open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
+    partners = {line.partner_id for line in open_lines}
     document = gettext("credit note") if event_type == REFUND else gettext("invoice")
     if not open_lines:
         return gettext("No open %(document)s for this order yet.") % {"document": document}
@@ -328,7 +332,16 @@ def _post(
         converted = conversion.booked(line.signed)
         booked = line.booked if line.booked is not None else converted
         positions.append(len(lines))
-        lines.append(_line_data(line.account, booked, conversion.amount_currency(line.signed), line))
+        lines.append(
+            LineData.signed(
+                line.account,
+                booked,
+                partner=line.partner,
+                label=line.label,
+                amount_currency=conversion.amount_currency(line.signed),
+                matching_key=line.key,
+            )
+        )
         if booked != converted:  # open lines booked at the invoice's rate, paid at the settlement's
             label = gettext("Exchange difference %(order)s") % {"order": line.key}
             lines.append(exchange_difference_line(company, converted - booked, label, line.key))
@@ -341,18 +354,6 @@ def _post(
     return record_entry(journal, date, lines, ref=_ref(settlement), currency=currency), positions
 
 
-def _line_data(account: Account, booked: Decimal, amount_currency: Decimal | None, line: _Line) -> LineData:
-    return LineData(
-        account,
-        debit=max(booked, ZERO),
-        credit=max(-booked, ZERO),
-        partner=line.partner,
-        label=line.label,
-        amount_currency=amount_currency,
-        matching_key=line.key,
-    )
-
-
 def _payout(settlement: AmazonSettlement, books: Books, intermediary_line: JournalLine) -> JournalEntry:
     """Bank debit (at the transfer date's rate) against the settlement's intermediary line, which it closes;
     in a foreign currency, a difference between the two rates is an exchange difference."""
@@ -363,10 +364,11 @@ def _payout(settlement: AmazonSettlement, books: Books, intermediary_line: Journ
     conversion = Conversion.on(company, settlement.currency_code, date)
     label = gettext("Amazon payout %(ref)s") % {"ref": _ref(settlement)}
     banked, held = conversion.booked(total), intermediary_line.balance
-    payout_line = _Line(books.bank, total, None, label, "")
     lines = [
-        _line_data(books.bank, banked, conversion.amount_currency(total), payout_line),
-        _line_data(books.intermediary, -held, conversion.amount_currency(-total), payout_line),
+        LineData.signed(books.bank, banked, label=label, amount_currency=conversion.amount_currency(total)),
+        LineData.signed(
+            books.intermediary, -held, label=label, amount_currency=conversion.amount_currency(-total)
+        ),
     ]
     if banked != held:
         lines.append(exchange_difference_line(company, held - banked, label))

@@ -13,9 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sellersync.accounting import selectors as ledger_selectors
-from sellersync.accounting.exchange import exchange_difference_line, settle_line
+from sellersync.accounting.exchange import exchange_difference_line
 from sellersync.accounting.models import JournalLine
-from sellersync.accounting.services import get_or_create_amazon_payments_journal, reconcile, record_entry
+from sellersync.accounting.services import (
+    LineData,
+    get_or_create_amazon_payments_journal,
+    reconcile,
+    record_entry,
+)
 from sellersync.amazon.mappers.settlements import ADJUSTMENT
 from sellersync.amazon.models import AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch
@@ -66,14 +71,20 @@ def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int
     held = -sum((line.balance for line in waiting), ZERO)  # company amounts: at the settlement's rate
     owed = sum((line.balance for line in open_lines), ZERO)  # at the invoice's rate
     lines = [
-        settle_line(books.awaiting, held, conversion.amount_currency(amount), label=label, key=order_id),
-        settle_line(
+        LineData.signed(
+            books.awaiting,
+            held,
+            label=label,
+            amount_currency=conversion.amount_currency(amount),
+            matching_key=order_id,
+        ),
+        LineData.signed(
             books.receivable,
             -owed,
-            conversion.amount_currency(-amount),
-            label=label,
-            key=order_id,
             partner=open_lines[0].partner,
+            label=label,
+            amount_currency=conversion.amount_currency(-amount),
+            matching_key=order_id,
         ),
     ]
     if held != owed:
