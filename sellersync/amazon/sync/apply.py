@@ -1,4 +1,4 @@
-"""Apply one mapped Amazon order to the books, in one transaction, through its binding.
+"""Apply one mapped Amazon order to the books, all or nothing, through its binding.
 
 Creates (or finds again) the customer, products/offers, taxes and the sales order; then confirms it and
 creates its delivery (FBM) or records the goods that left Amazon's warehouse (FBA). A later version of a
@@ -78,7 +78,8 @@ def apply_order(
     api_version: str,
     lookups: ReferenceLookups | None = None,
 ) -> ApplyResult:
-    """Apply one order version in one transaction; raises MappingError (nothing written) when it can't.
+    """Apply one order version in one transaction (a savepoint when the caller has one open); raises
+    MappingError (nothing written) when it can't.
 
     `lookups` is the run's memo of reference rows (one per account and run). When the transaction fails on
     a unique or foreign key constraint (another worker bound this order first; a remembered row was
