@@ -12,6 +12,7 @@ FAULT_KINDS = (
     "malformed_json",
     "expired_token",
     "invalid_order",
+    "unknown_currency",
     "feed_unspecified_errors",
 )
 

@@ -13,6 +13,7 @@ from sellersync.amazon.choices import OrdersApi, OrderSyncState, PiiAccess, Sync
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, SyncRun
 from sellersync.amazon.sync import import_orders, sources
 from sellersync.amazon.sync.import_orders import sync_orders
+from sellersync.core.models import Partner
 from sellersync.sales.choices import LineKind, OrderState
 from sellersync.sales.models import SalesOrder
 from sellersync.stock.choices import MoveState, PickingState
@@ -320,6 +321,28 @@ def test_a_malformed_order_fails_alone_and_the_cursor_still_moves(
     assert failed.next_retry_at is not None and failed.next_retry_at > timezone.now()
     assert not failed.events.exists()
     assert na_account.last_order_sync == run.window_end
+
+
+@pytest.mark.django_db
+def test_an_order_failing_after_its_first_writes_leaves_nothing_and_its_page_goes_on(
+    sandbox: Sandbox, na_account: AmazonAccount
+) -> None:
+    # given the middle order of the next page is in a currency unknown to the books (found after its customer)
+    sandbox.fault("searchOrders", "unknown_currency")
+
+    # when
+    run = sync_orders(na_account)
+
+    # then
+    failed = AmazonOrder.objects.get(account=na_account, sync_state=OrderSyncState.FAILED)
+    names = sorted(SalesOrder.objects.filter(company=na_account.company).values_list("name", flat=True))
+    orphans = Partner.objects.filter(company=na_account.company, sales_orders=None, contacts=None)
+    assert run.status == SyncRunStatus.SUCCEEDED
+    assert (run.orders_failed, run.orders_created) == (1, len(synced_bindings(na_account)))
+    assert run.orders_created > 20
+    assert "currency 'XXX'" in failed.last_error and failed.sales_order is None and failed.attempts == 1
+    assert not orphans.exists()  # the customer created for the failed order was rolled back with it
+    assert names == [f"S{number:05d}" for number in range(1, run.orders_created + 1)]  # no number lost
 
 
 @pytest.mark.django_db

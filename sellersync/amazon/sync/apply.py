@@ -255,9 +255,7 @@ def _apply_new_version(binding: AmazonOrder, data: OrderData) -> None:
 
 def _create_sales_order(account: AmazonAccount, data: OrderData, lookups: ReferenceLookups) -> SalesOrder:
     partner = _customer(account, data, lookups)
-    currency = lookups.get(
-        "currency", data.currency, lambda: (Currency.objects.get(code=data.currency), False)
-    )
+    currency = lookups.get("currency", data.currency, lambda: (_currency(data), False))
     lines = [_order_line(account, data, line, lookups) for line in data.lines]
     order = sales_services.create_sales_order(
         account.company,
@@ -281,6 +279,17 @@ def _create_sales_order(account: AmazonAccount, data: OrderData, lookups: Refere
     else:
         _record_fba_shipment(account, order, data, lookups)
     return order
+
+
+def _currency(data: OrderData) -> Currency:
+    currency = Currency.objects.filter(code=data.currency).first()
+    if currency is None:
+        raise MappingError(
+            data.amazon_order_id,
+            "currencyCode",
+            f"currency {data.currency!r} is not among the currencies of sellersync (add it, then retry)",
+        )
+    return currency
 
 
 def _customer(account: AmazonAccount, data: OrderData, lookups: ReferenceLookups) -> Partner:

@@ -32,11 +32,40 @@ def search_orders(call: Call) -> Reply:
     rendered = [render_2026.order(order, now, included, elements) for order in orders]
     if rendered and call.sandbox.faults.take(call.operation_id, ("invalid_order",)):
         rendered[0]["orderItems"][0]["product"]["price"]["unitPrice"]["amount"] = "12.3O"
+    if rendered and call.sandbox.faults.take(call.operation_id, ("unknown_currency",)):
+        _recurrency(_middle_booked_order(rendered), "XXX")
     body: dict[str, Any] = {"orders": rendered}
     body["lastUpdatedBefore" if query.by_update else "createdBefore"] = query.before
     if next_token:
         body["pagination"] = {"nextToken": next_token}
     return Reply(200, body)
+
+
+#: (fulfilledBy, fulfillmentStatus) of the orders that a seller's books take in: FBM to ship, FBA shipped.
+_BOOKED = {("MERCHANT", "UNSHIPPED"), ("MERCHANT", "PARTIALLY_SHIPPED"), ("AMAZON", "SHIPPED")}
+
+
+def _middle_booked_order(rendered: list[dict[str, Any]]) -> dict[str, Any]:
+    """The middle order of a page, or the next one that the books take in (others may be skipped)."""
+    middle = len(rendered) // 2
+    for candidate in rendered[middle:] + rendered[:middle]:
+        fulfillment = candidate.get("fulfillment", {})
+        if (fulfillment.get("fulfilledBy"), fulfillment.get("fulfillmentStatus")) in _BOOKED:
+            return candidate
+    return rendered[middle]
+
+
+def _recurrency(value: Any, code: str) -> None:
+    """Every amount of an order in another currency (valid as a payload, unknown to the books)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "currencyCode":
+                value[key] = code
+            else:
+                _recurrency(item, code)
+    elif isinstance(value, list):
+        for item in value:
+            _recurrency(item, code)
 
 
 def _new_query(call: Call) -> OrderQuery:

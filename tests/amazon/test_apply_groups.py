@@ -1,0 +1,67 @@
+"""Orders applied in groups that share one commit: a commit that fails is applied again order by order."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sellersync.amazon.mappers.types import OrderData
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, SyncRun
+from sellersync.amazon.sync.apply import IMPORTED_STATUSES
+from sellersync.amazon.sync.import_orders import COMMIT_GROUP, apply_entries
+from sellersync.amazon.sync.lookups import lookups_for_run
+from sellersync.amazon.sync.sources import SourceEntry, entry_from_2026
+from sellersync.core.models import Company
+from sellersync.sales.models import SalesOrder, SalesTeam
+from sellersync.sandbox import render_2026
+from sellersync.sandbox.generators import OrderGenerator, generate_sellers
+from sellersync.stock.services import setup_company_stock
+
+
+def _entries(count: int) -> list[SourceEntry]:
+    seller = next(s for s in generate_sellers(seed=5) if "ATVPDKIKX0DER" in s.marketplace_ids)
+    generator = OrderGenerator(seller, random.Random(5))
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    entries = []
+    for number in range(count):
+        record = generator.order(start + timedelta(seconds=number))
+        raw = render_2026.order(record, start + timedelta(days=3), render_2026.INCLUDED_DATA, set())
+        entries.append(entry_from_2026(raw, pii=False))
+    return entries
+
+
+def _booked(entry: SourceEntry) -> bool:
+    data = entry.result
+    assert isinstance(data, OrderData)
+    return data.status in IMPORTED_STATUSES[data.fulfillment_channel]
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign keys are checked by a real commit
+def test_a_group_whose_commit_fails_on_a_vanished_row_is_applied_again_order_by_order(
+    company: Company,
+) -> None:
+    # given more than a group of orders, and a run that remembers a sales team deleted since
+    setup_company_stock(company)
+    account = AmazonAccount.objects.create(name="Groups", company=company, seller_id="GROUPS")
+    run = SyncRun.objects.create(account=account)
+    gone = SalesTeam(pk=987654, company=company, name="Amazon")
+    lookups_for_run(account, run).get("sales_team", None, lambda: (gone, False))
+    entries = _entries(COMMIT_GROUP + 30)
+    booked = [entry.amazon_order_id for entry in entries if _booked(entry)]
+
+    # when
+    apply_entries(account, run, entries)
+
+    # then
+    orders = SalesOrder.objects.filter(company=company)
+    teams = set(orders.values_list("team__name", "team_id"))
+    names = sorted(orders.values_list("name", flat=True))
+    bound = Counter(AmazonOrder.objects.filter(account=account).values_list("amazon_id", flat=True))
+    assert (run.orders_created, run.orders_failed) == (len(booked), 0)
+    assert sorted(orders.values_list("client_order_ref", flat=True)) == sorted(booked)
+    assert len(teams) == 1 and next(iter(teams))[1] != gone.pk
+    assert names == [f"S{number:05d}" for number in range(1, len(booked) + 1)]
+    assert set(bound.values()) == {1}
