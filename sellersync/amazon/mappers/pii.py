@@ -13,6 +13,7 @@ Keys are matched by name wherever they appear, in both APIs' spellings; an objec
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 V0_PII_KEYS = frozenset(
@@ -58,9 +59,10 @@ PII_KEYS = V0_PII_KEYS | V2026_PII_KEYS
 
 
 def split_pii(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(payload without PII, {json_pointer: removed value}); `raw` itself is left untouched.
+    """(payload without PII, {json_pointer: removed value}), both as plain JSON values; `raw` is untouched.
 
-    One pass builds the cleaned copy: what stays is copied once, what is removed is deep-copied apart.
+    One pass builds the cleaned copy. Values JSON cannot hold (the client decodes fractional numbers as
+    Decimal) become what a JSON round trip with `str` makes of them, so both parts store as they are.
     """
     removed: dict[str, Any] = {}
     cleaned = _without_pii(raw, "", removed)
@@ -83,11 +85,13 @@ def merge_pii(payload: dict[str, Any], pii: dict[str, Any]) -> dict[str, Any]:
 _IMMUTABLE_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
-def _without_pii(node: dict[str, Any], pointer: str, removed: dict[str, Any]) -> dict[str, Any]:
+def _without_pii(node: dict[Any, Any], pointer: str, removed: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for key, value in node.items():
+        if type(key) is not str:  # JSON turns other keys into strings: start again from what it makes
+            return _without_pii(_json_round_trip(node), pointer, removed)
         if key in PII_KEYS:
-            removed[f"{pointer}/{_escape(key)}"] = copy.deepcopy(value)
+            removed[f"{pointer}/{_escape(key)}"] = _jsonable(value)
         elif type(value) in _IMMUTABLE_LEAVES:  # most values: no pointer to build
             cleaned[key] = value
         else:
@@ -96,13 +100,30 @@ def _without_pii(node: dict[str, Any], pointer: str, removed: dict[str, Any]) ->
 
 
 def _copy_without_pii(node: Any, pointer: str, removed: dict[str, Any]) -> Any:
-    if type(node) in _IMMUTABLE_LEAVES:
+    kind = type(node)
+    if kind in _IMMUTABLE_LEAVES:
         return node
-    if isinstance(node, dict):
+    if kind is dict:
         return _without_pii(node, pointer, removed)
-    if isinstance(node, list):
+    if kind is list:
         return [_copy_without_pii(child, f"{pointer}/{index}", removed) for index, child in enumerate(node)]
-    return copy.deepcopy(node)
+    return _json_round_trip(node)
+
+
+def _jsonable(node: Any) -> Any:
+    """A copy as plain JSON values, whole (a removed part: nothing inside it is split off)."""
+    kind = type(node)
+    if kind in _IMMUTABLE_LEAVES:
+        return node
+    if kind is dict and all(type(key) is str for key in node):
+        return {key: _jsonable(value) for key, value in node.items()}
+    if kind is list:
+        return [_jsonable(child) for child in node]
+    return _json_round_trip(node)
+
+
+def _json_round_trip(data: Any) -> Any:
+    return json.loads(json.dumps(data, default=str))
 
 
 def _escape(key: str) -> str:

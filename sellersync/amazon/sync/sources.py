@@ -6,7 +6,6 @@ so that one malformed order becomes a `MappingFailure` for that order while the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,7 +51,7 @@ class MappingFailure:
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """One order of a page: mapped (OrderData) or failed, with the raw payload it came from."""
+    """One order of a page: mapped (OrderData) or failed, with the raw payload it came from (as decoded)."""
 
     amazon_order_id: str
     result: OrderData | MappingFailure
@@ -78,35 +77,6 @@ class OrderSource(Protocol):
     def by_ids(
         self, marketplace_ids: Sequence[str], amazon_order_ids: Sequence[str]
     ) -> list[SourceEntry]: ...
-
-
-#: Values that a JSON round trip gives back unchanged.
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def jsonable(data: Any) -> Any:
-    """A payload as plain JSON values (the client decodes fractional numbers as Decimal), as a copy.
-
-    The same as a JSON round trip with `str` for what JSON cannot encode, done only where it changes
-    something: plain dicts (of str keys), lists and scalars are copied as they are, in Python.
-    """
-    kind = type(data)
-    if kind in _JSON_SCALARS:
-        return data
-    if kind is dict:
-        copied = {}
-        for key, value in data.items():
-            if type(key) is not str:  # JSON turns other keys into strings
-                return _json_round_trip(data)
-            copied[key] = jsonable(value)
-        return copied
-    if kind is list:
-        return [jsonable(value) for value in data]
-    return _json_round_trip(data)
-
-
-def _json_round_trip(data: Any) -> Any:
-    return json.loads(json.dumps(data, default=str))
 
 
 def _validation_reason(exc: ValidationError | PayloadError | MappingError) -> str:
@@ -215,7 +185,7 @@ def entry_from_2026(raw: dict[str, Any], *, pii: bool) -> SourceEntry:
         result = map_2026.map_order(order)
     except (ValidationError, MappingError) as exc:
         result = MappingFailure(order_id, _validation_reason(exc))
-    return SourceEntry(order_id, result, jsonable(raw), Orders2026Source.api_version)
+    return SourceEntry(order_id, result, raw, Orders2026Source.api_version)
 
 
 class OrdersV0Source:
@@ -277,4 +247,4 @@ class OrdersV0Source:
         except (ValidationError, PayloadError, MappingError) as exc:
             result = MappingFailure(order_id, _validation_reason(exc))
         payload = {"order": raw, "items": [item.model_dump(by_alias=True, mode="json") for item in items]}
-        return SourceEntry(order_id, result, jsonable(payload), self.api_version)
+        return SourceEntry(order_id, result, payload, self.api_version)
