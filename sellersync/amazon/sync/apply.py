@@ -9,6 +9,7 @@ The sales order total must equal Amazon's OrderTotal to the cent, else the whole
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,20 +78,24 @@ def apply_order(
     raw_payload: dict[str, Any],
     api_version: str,
     lookups: ReferenceLookups | None = None,
+    *,
+    known_unbound: bool = False,
 ) -> ApplyResult:
     """Apply one order version in one transaction (a savepoint when the caller has one open); raises
     MappingError (nothing written) when it can't.
 
-    `lookups` is the run's memo of reference rows (one per account and run). When the transaction fails on
-    a unique or foreign key constraint (another worker bound this order first; a remembered row was
-    deleted), it is retried once from the database: the retry finds the other worker's binding.
+    `lookups` is the run's memo of reference rows (one per account and run). `known_unbound` says the caller
+    found no binding of this order in its own transaction, so it is not looked up again. When the
+    transaction fails on a unique or foreign key constraint (another worker bound this order first; a
+    remembered row was deleted), it is retried once from the database: the retry finds the other worker's
+    binding.
     """
     lookups = lookups or ReferenceLookups(account)
     try:
-        return _apply_in_transaction(account, data, raw_payload, api_version, lookups)
+        return _apply_in_transaction(account, data, raw_payload, api_version, lookups, known_unbound)
     except IntegrityError:
         lookups.clear()
-        return _apply_in_transaction(account, data, raw_payload, api_version, lookups)
+        return _apply_in_transaction(account, data, raw_payload, api_version, lookups, False)
 
 
 def _apply_in_transaction(
@@ -99,9 +104,12 @@ def _apply_in_transaction(
     raw_payload: dict[str, Any],
     api_version: str,
     lookups: ReferenceLookups,
+    known_unbound: bool,
 ) -> ApplyResult:
+    if known_unbound and not _imported(data):
+        return ApplyResult(ApplyOutcome.SKIPPED, None)
     with transaction.atomic():
-        binding = _existing_binding(account, data.amazon_order_id)
+        binding = None if known_unbound else _existing_binding(account, data.amazon_order_id)
         is_new = binding is None
         if binding is not None and binding.sales_order_id is not None:
             if binding.amazon_updated_at is not None and binding.amazon_updated_at >= data.last_update:
@@ -109,7 +117,7 @@ def _apply_in_transaction(
             _apply_new_version(binding, data)
             outcome = ApplyOutcome.UPDATED
         else:
-            if data.status not in IMPORTED_STATUSES.get(FulfillmentChannel(data.fulfillment_channel), ()):
+            if not _imported(data):
                 return ApplyResult(ApplyOutcome.SKIPPED, binding)
             # A new binding is inserted last, with everything: the unique (account, amazon_id) constraint
             # makes a concurrent worker's insert fail, and that worker's whole transaction roll back.
@@ -122,6 +130,20 @@ def _apply_in_transaction(
             # Amazon showing the order shipped settles shipments whose feed result was unknown or failed.
             mark_shipments_synced_for(binding)
     return ApplyResult(outcome, binding)
+
+
+def _imported(data: OrderData) -> bool:
+    """Whether this version creates a sales order (else it only updates an existing binding)."""
+    return data.status in IMPORTED_STATUSES.get(FulfillmentChannel(data.fulfillment_channel), ())
+
+
+def bound_order_ids(account: AmazonAccount, amazon_order_ids: Iterable[str]) -> set[str]:
+    """Which of these orders have a binding in this account (one query)."""
+    return set(
+        AmazonOrder.objects.filter(account=account, amazon_id__in=list(amazon_order_ids)).values_list(
+            "amazon_id", flat=True
+        )
+    )
 
 
 def mark_failed(

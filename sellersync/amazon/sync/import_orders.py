@@ -20,7 +20,7 @@ from django.utils import timezone
 from sellersync.amazon.choices import OrdersApi, PiiAccess, SyncKind, SyncRunStatus
 from sellersync.amazon.mappers.errors import MappingError
 from sellersync.amazon.models import AmazonAccount, SyncRun
-from sellersync.amazon.sync.apply import ApplyOutcome, apply_order, mark_failed
+from sellersync.amazon.sync.apply import ApplyOutcome, apply_order, bound_order_ids, mark_failed
 from sellersync.amazon.sync.lookups import ReferenceLookups, lookups_for_run
 from sellersync.amazon.sync.sources import (
     MappingFailure,
@@ -99,20 +99,41 @@ def apply_entries(
     while group := list(islice(remaining, COMMIT_GROUP)):
         try:
             with transaction.atomic():
-                outcomes = [_apply_entry(account, entry, lookups) for entry in group]
+                outcomes = _apply_group(account, group, lookups)
         except IntegrityError:  # raised by the commit: deferred foreign keys are checked there
             lookups.clear()
             outcomes = [_apply_entry(account, entry, lookups) for entry in group]
         _count(run, outcomes)
 
 
-def _apply_entry(account: AmazonAccount, entry: SourceEntry, lookups: ReferenceLookups) -> str:
+def _apply_group(account: AmazonAccount, group: list[SourceEntry], lookups: ReferenceLookups) -> list[str]:
+    """Apply the entries inside the caller's transaction, the bindings that exist read in one query."""
+    bound = bound_order_ids(account, (entry.amazon_order_id for entry in group))
+    outcomes = []
+    for entry in group:
+        outcomes.append(
+            _apply_entry(account, entry, lookups, known_unbound=entry.amazon_order_id not in bound)
+        )
+        bound.add(entry.amazon_order_id)  # the same order twice in a group: the second finds the first
+    return outcomes
+
+
+def _apply_entry(
+    account: AmazonAccount, entry: SourceEntry, lookups: ReferenceLookups, *, known_unbound: bool = False
+) -> str:
     """Apply one entry in its own (nested) transaction; a failure is stored on its binding."""
     if isinstance(entry.result, MappingFailure):
         mark_failed(account, entry.amazon_order_id, entry.result.reason)
         return _FAILED
     try:
-        result = apply_order(account, entry.result, entry.raw_payload, entry.api_version, lookups)
+        result = apply_order(
+            account,
+            entry.result,
+            entry.raw_payload,
+            entry.api_version,
+            lookups,
+            known_unbound=known_unbound,
+        )
     except MappingError as exc:
         mark_failed(account, entry.amazon_order_id, str(exc))
         return _FAILED
