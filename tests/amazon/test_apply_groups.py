@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from sellersync.amazon.choices import OrderSyncState
 from sellersync.amazon.mappers.types import OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, SyncRun
 from sellersync.amazon.sync.apply import IMPORTED_STATUSES
@@ -65,3 +67,41 @@ def test_a_group_whose_commit_fails_on_a_vanished_row_is_applied_again_order_by_
     assert len(teams) == 1 and next(iter(teams))[1] != gone.pk
     assert names == [f"S{number:05d}" for number in range(1, len(booked) + 1)]
     assert set(bound.values()) == {1}
+
+
+@pytest.mark.django_db
+def test_an_order_meeting_a_defect_fails_alone_with_the_error_and_its_group_commits(
+    company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a group where applying one booked order raises an unexpected error, after its customer is written
+    from sellersync.amazon.sync import apply
+
+    setup_company_stock(company)
+    account = AmazonAccount.objects.create(name="Defect", company=company, seller_id="DEFECT")
+    run = SyncRun.objects.create(account=account)
+    entries = _entries(40)
+    booked = [entry.amazon_order_id for entry in entries if _booked(entry)]
+    victim = booked[len(booked) // 2]
+    create_sales_order = apply._create_sales_order
+
+    def defective(account: AmazonAccount, data: OrderData, lookups: Any) -> Any:
+        order = create_sales_order(account, data, lookups)
+        if data.amazon_order_id == victim:
+            raise ZeroDivisionError("division by zero")
+        return order
+
+    monkeypatch.setattr(apply, "_create_sales_order", defective)
+
+    # when
+    apply_entries(account, run, entries)
+
+    # then
+    failed = AmazonOrder.objects.get(account=account, amazon_id=victim)
+    refs = sorted(SalesOrder.objects.filter(company=company).values_list("client_order_ref", flat=True))
+    assert (run.orders_created, run.orders_failed) == (len(booked) - 1, 1)
+    assert refs == sorted(set(booked) - {victim})
+    names = sorted(SalesOrder.objects.filter(company=company).values_list("name", flat=True))
+    assert names == [f"S{number:05d}" for number in range(1, len(booked))]  # its number was given back
+    assert failed.sync_state == OrderSyncState.FAILED and failed.sales_order is None
+    assert failed.last_error == "unexpected error ZeroDivisionError: division by zero"
+    assert failed.next_retry_at is not None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from sellersync.amazon.choices import OrdersApi, PiiAccess, SyncKind, SyncRunStatus
@@ -136,6 +136,14 @@ def _apply_entry(
         )
     except MappingError as exc:
         mark_failed(account, entry.amazon_order_id, str(exc))
+        return _FAILED
+    except DatabaseError:  # the database itself: the group (or the run) fails, nothing is half-written
+        raise
+    except Exception as exc:  # a defect met by this order only: it fails alone, the others go on
+        # the type only: an exception's message may quote buyer data (the order's error keeps it)
+        logger.warning("order %s could not be applied: %s", entry.amazon_order_id, type(exc).__name__)
+        mark_failed(account, entry.amazon_order_id, f"unexpected error {type(exc).__name__}: {exc}")
+        lookups.clear()
         return _FAILED
     return result.outcome
 
