@@ -100,7 +100,7 @@ def apply_entries(
         try:
             with transaction.atomic():
                 outcomes = _apply_group(account, group, lookups)
-        except IntegrityError:  # raised by the commit: deferred foreign keys are checked there
+        except IntegrityError:  # mostly from the commit, where deferred foreign keys are checked
             lookups.clear()
             outcomes = [_apply_entry(account, entry, lookups) for entry in group]
         _count(run, outcomes)
