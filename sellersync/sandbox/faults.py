@@ -13,6 +13,7 @@ FAULT_KINDS = (
     "expired_token",
     "invalid_order",
     "unknown_currency",
+    "expired_url",
     "feed_unspecified_errors",
 )
 

@@ -298,8 +298,7 @@ def _check_feed(
         return
     errors: dict[int, str] = {}
     if feed.processing_status == "DONE" and feed.result_feed_document_id:
-        document = client.feeds.get_feed_document(feed.result_feed_document_id)
-        errors = report_errors(client.feeds.download_document(document))
+        errors = report_errors(client.feeds.feed_document_content(feed.result_feed_document_id))
     elif feed.processing_status != "DONE":
         errors = {
             int(m.payload.get("message_id", 0)): f"Feed {feed_id}: {feed.processing_status}" for m in messages

@@ -111,8 +111,7 @@ def check_feed(account: AmazonAccount, client: SpApiClient, feed_id: str) -> Fee
         return outcome
     messages = _messages_of(account, feed_id)
     if feed.result_feed_document_id:
-        document = client.feeds.get_feed_document(feed.result_feed_document_id)
-        content = client.feeds.download_document(document)
+        content = client.feeds.feed_document_content(feed.result_feed_document_id)
         try:
             report = order_feeds.parse_processing_report(content)
         except order_feeds.ProcessingReportError as error:

@@ -221,7 +221,7 @@ def check_invoice_feeds(account: AmazonAccount, client: SpApiClient, result: Inv
 def _report_errors(client: SpApiClient, document_id: str | None) -> list[str]:
     if not document_id:
         return []
-    content = client.feeds.download_document(client.feeds.get_feed_document(document_id))
+    content = client.feeds.feed_document_content(document_id)
     try:
         report = order_feeds.parse_processing_report(content)
     except order_feeds.ProcessingReportError as error:

@@ -36,8 +36,11 @@ def _signature(sandbox: Sandbox, method: str, bucket: str, document_id: str, iss
     return hmac.new(_secret(sandbox), message, hashlib.sha256).hexdigest()
 
 
-def presigned_url(sandbox: Sandbox, base_url: str, method: str, bucket: str, document_id: str) -> str:
-    issued = iso(sandbox.now())
+def presigned_url(
+    sandbox: Sandbox, base_url: str, method: str, bucket: str, document_id: str, *, expired: bool = False
+) -> str:
+    """A URL valid URL_LIFETIME from now; `expired` (a fault) dates it so that it has expired already."""
+    issued = iso(sandbox.now() - (2 * URL_LIFETIME if expired else timedelta(0)))
     query = urlencode(
         {
             "X-Amz-Algorithm": "AWS4-HMAC-SHA256",

@@ -48,7 +48,9 @@ def create_feed_document(call: Call) -> Reply:
     document_id = "amzn1.tortuga.4." + secrets.token_hex(16)
     record = {"seller_id": call.seller_id, "contentType": content_type, "kind": "feed", "uploaded": False}
     call.sandbox.state.put("document", document_id, call.seller_id, record)
-    url = presigned_url(call.sandbox, call.base_url, "PUT", "feed-documents", document_id)
+    url = presigned_url(
+        call.sandbox, call.base_url, "PUT", "feed-documents", document_id, expired=_url_expired(call)
+    )
     return Reply(201, {"feedDocumentId": document_id, "url": url})
 
 
@@ -266,11 +268,16 @@ def get_feed_document(call: Call) -> Reply:
     document = call.sandbox.state.get("document", document_id)
     if document is None or document["seller_id"] != call.seller_id:
         raise not_found("The feed document was not found.")
+    expired = _url_expired(call)
     if document["kind"] == "feed-result":
-        url = presigned_url(call.sandbox, call.base_url, "GET", "feed-results", document_id)
+        url = presigned_url(call.sandbox, call.base_url, "GET", "feed-results", document_id, expired=expired)
         return Reply(200, {"feedDocumentId": document_id, "url": url, "compressionAlgorithm": "GZIP"})
-    url = presigned_url(call.sandbox, call.base_url, "GET", "feed-documents", document_id)
+    url = presigned_url(call.sandbox, call.base_url, "GET", "feed-documents", document_id, expired=expired)
     return Reply(200, {"feedDocumentId": document_id, "url": url})
+
+
+def _url_expired(call: Call) -> bool:
+    return call.sandbox.faults.take(call.operation_id, ("expired_url",)) is not None
 
 
 OPERATIONS = [

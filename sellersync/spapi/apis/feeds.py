@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
 from sellersync.spapi.apis.documents import get_document, put_document
+from sellersync.spapi.errors import AuthError
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.feeds import (
     CreateFeedDocumentResponse,
@@ -55,9 +56,17 @@ class Feeds20210630(ApiSection):
         content_type: str,
         feed_options: Mapping[str, str] | None = None,
     ) -> CreateFeedResponse:
-        """createFeedDocument, upload, createFeed in one call."""
+        """createFeedDocument, upload, createFeed in one call.
+
+        The upload URL lives 5 minutes: when it has expired before the upload (Amazon answers 403), a new
+        document is asked for, once.
+        """
         document = self.create_feed_document(content_type)
-        self.upload_feed_document(document.url, content, content_type)
+        try:
+            self.upload_feed_document(document.url, content, content_type)
+        except AuthError:
+            document = self.create_feed_document(content_type)
+            self.upload_feed_document(document.url, content, content_type)
         return self.create_feed(feed_type, marketplace_ids, document.feed_document_id, feed_options)
 
     def get_feed(self, feed_id: str) -> Feed:
@@ -99,6 +108,13 @@ class Feeds20210630(ApiSection):
         operation = "feeds.getFeedDocument"
         data = self._client.call_json(operation, path_params={"feedDocumentId": feed_document_id})
         return parse(FeedDocument, data, operation=operation)
+
+    def feed_document_content(self, feed_document_id: str) -> bytes:
+        """getFeedDocument, then its bytes; a URL that expired before the download is asked again, once."""
+        try:
+            return self.download_document(self.get_feed_document(feed_document_id))
+        except AuthError:
+            return self.download_document(self.get_feed_document(feed_document_id))
 
     def download_document(self, document: FeedDocument) -> bytes:
         """The document's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
