@@ -47,6 +47,11 @@ class Sandbox:
         body = {"operation": operation, "kind": kind, "times": times}
         self.http.post("/_sandbox/faults", json=body).raise_for_status()
 
+    def calls(self, operation: str) -> int:
+        """Requests the sandbox answered for this operation (plain operationId), all sellers together."""
+        rows = self.http.get("/_sandbox/stats").json()
+        return sum(int(row["calls"]) for row in rows if row["operation"] == operation)
+
 
 @pytest.fixture
 def sandbox(settings: Any) -> Iterator[Sandbox]:

@@ -12,12 +12,6 @@ from tests.amazon.fixtures import Sandbox
 XML = "text/xml; charset=UTF-8"
 
 
-def _calls(sandbox: Sandbox, operation: str) -> int:
-    stats = sandbox.http.get("/_sandbox/stats").json()
-    rows = stats if isinstance(stats, list) else stats.get("stats", stats.get("operations", []))
-    return sum(int(row["calls"]) for row in rows if row["operation"] == operation)
-
-
 @pytest.mark.django_db
 def test_an_upload_url_expired_before_the_upload_gets_a_new_document(
     sandbox: Sandbox, na_account: AmazonAccount
@@ -31,8 +25,8 @@ def test_an_upload_url_expired_before_the_upload_gets_a_new_document(
         feed = client.feeds.get_feed(created.feed_id)
 
     # then
-    assert _calls(sandbox, "createFeedDocument") == 2
-    assert _calls(sandbox, "createFeed") == 1
+    assert sandbox.calls("createFeedDocument") == 2
+    assert sandbox.calls("createFeed") == 1
     assert feed.feed_id == created.feed_id
 
 
@@ -51,7 +45,7 @@ def test_a_download_url_expired_before_the_download_is_asked_for_again(
 
     # then
     assert content == b"<feed>content</feed>"
-    assert _calls(sandbox, "getFeedDocument") == 2
+    assert sandbox.calls("getFeedDocument") == 2
 
 
 @pytest.mark.django_db

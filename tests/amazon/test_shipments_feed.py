@@ -35,12 +35,6 @@ def _feed_processed(sandbox: Sandbox) -> None:
     sandbox.advance(180)  # Amazon (the sandbox) processes a feed in 2 simulated minutes
 
 
-def _feed_calls(sandbox: Sandbox, operation: str) -> int:
-    stats = sandbox.http.get("/_sandbox/stats").json()
-    rows = stats if isinstance(stats, list) else stats.get("stats", stats.get("operations", []))
-    return sum(int(row["calls"]) for row in rows if row["operation"] == operation)
-
-
 def test_wrong_tracking_number_fails_with_amazons_text_mails_the_team_and_retry_succeeds(
     sandbox: Sandbox, na_account: AmazonAccount, dhl: Carrier, feeds_always: None
 ) -> None:
@@ -121,8 +115,8 @@ def test_many_pending_shipments_go_in_one_feed(
     feed_ids = set(OutboundMessage.objects.values_list("feed_id", flat=True))
     assert len(feed_ids) == 1 and "" not in feed_ids
     assert set(OutboundMessage.objects.values_list("state", flat=True)) == {OutboundState.SENT}
-    assert _feed_calls(sandbox, "createFeed") == 1
-    assert _feed_calls(sandbox, "confirmShipment") == 0
+    assert sandbox.calls("createFeed") == 1
+    assert sandbox.calls("confirmShipment") == 0
 
 
 def test_local_cancellation_of_an_unshipped_order_is_sent_and_amazon_cancels_it(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
 from sellersync.spapi.apis.documents import get_document, put_document
@@ -15,6 +16,8 @@ from sellersync.spapi.models.feeds import (
     FeedDocument,
     GetFeedsResponse,
 )
+
+T = TypeVar("T")
 
 
 class Feeds20210630(ApiSection):
@@ -56,18 +59,14 @@ class Feeds20210630(ApiSection):
         content_type: str,
         feed_options: Mapping[str, str] | None = None,
     ) -> CreateFeedResponse:
-        """createFeedDocument, upload, createFeed in one call.
-
-        The upload URL lives 5 minutes: when it has expired before the upload (Amazon answers 403), a new
-        document is asked for, once.
-        """
-        document = self.create_feed_document(content_type)
-        try:
-            self.upload_feed_document(document.url, content, content_type)
-        except AuthError:
-            document = self.create_feed_document(content_type)
-            self.upload_feed_document(document.url, content, content_type)
+        """createFeedDocument, upload (with a new document if its URL expired), createFeed in one call."""
+        document = _again_if_url_expired(lambda: self._uploaded_document(content, content_type))
         return self.create_feed(feed_type, marketplace_ids, document.feed_document_id, feed_options)
+
+    def _uploaded_document(self, content: bytes, content_type: str) -> CreateFeedDocumentResponse:
+        document = self.create_feed_document(content_type)
+        self.upload_feed_document(document.url, content, content_type)
+        return document
 
     def get_feed(self, feed_id: str) -> Feed:
         """getFeed: a feed's processing status and result document id."""
@@ -110,12 +109,17 @@ class Feeds20210630(ApiSection):
         return parse(FeedDocument, data, operation=operation)
 
     def feed_document_content(self, feed_document_id: str) -> bytes:
-        """getFeedDocument, then its bytes; a URL that expired before the download is asked again, once."""
-        try:
-            return self.download_document(self.get_feed_document(feed_document_id))
-        except AuthError:
-            return self.download_document(self.get_feed_document(feed_document_id))
+        """getFeedDocument, then its bytes (with a new URL if the first one expired)."""
+        return _again_if_url_expired(lambda: self.download_document(self.get_feed_document(feed_document_id)))
 
     def download_document(self, document: FeedDocument) -> bytes:
         """The document's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
         return get_document(self._client.documents_http, document.url, document.compression_algorithm)
+
+
+def _again_if_url_expired(transfer: Callable[[], T]) -> T:
+    """Pre-signed URLs live 5 minutes: when Amazon refuses one (403), the transfer runs once more, afresh."""
+    try:
+        return transfer()
+    except AuthError:
+        return transfer()

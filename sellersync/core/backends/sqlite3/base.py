@@ -25,7 +25,7 @@ class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
     def convert_query(self, query: str, *, param_names: list[str] | None = None) -> str:
         if param_names is None:
             return _qmark_style(query)
-        return str(super().convert_query(query, param_names=param_names))
+        return super().convert_query(query, param_names=param_names)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
