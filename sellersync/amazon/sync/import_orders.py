@@ -43,6 +43,8 @@ IMPORT_DELTA_BUFFER = timedelta(minutes=5)
 #: times (commits took 18 % of the ingest one by one, 1 % grouped; bench/ingest_worker.py).
 COMMIT_GROUP = 100
 _FAILED = "failed"
+#: SQLSTATEs of a transaction that lost against a concurrent one: deadlock, serialization failure.
+_CONFLICT_STATES = frozenset({"40P01", "40001"})
 #: Allocations between two collections of the youngest generation while orders are applied.
 YOUNG_COLLECTION_EVERY = 20_000
 
@@ -94,8 +96,9 @@ def apply_entries(
     """Apply the entries, counting outcomes on the run; failures are stored and the others go on.
 
     Each order is applied all or nothing (its own savepoint); up to COMMIT_GROUP of them share one commit.
-    When that commit fails (a remembered row deleted meanwhile), the group is applied again one order per
-    transaction, where `apply_order` retries the order that fails. `lookups` is the memo of reference rows;
+    When the group fails as a whole (its commit on a remembered row deleted meanwhile, or a deadlock with
+    another worker's group), it is applied again one order per transaction, where `apply_order` retries
+    the order that fails. `lookups` is the memo of reference rows;
     by default the run's own, shared by every page.
     """
     lookups = lookups or lookups_for_run(account, run)
@@ -111,10 +114,20 @@ def _apply_groups(
         try:
             with transaction.atomic():
                 outcomes = _apply_group(account, group, lookups)
-        except IntegrityError:  # mostly from the commit, where deferred foreign keys are checked
+        except DatabaseError as exc:
+            if not _group_may_retry(exc):
+                raise
             lookups.clear()
             outcomes = [_apply_entry(account, entry, lookups) for entry in group]
         _count(run, outcomes)
+
+
+def _group_may_retry(exc: DatabaseError) -> bool:
+    """Whether a group that failed is applied again order by order: an integrity error (mostly from the
+    commit, where deferred foreign keys are checked), or PostgreSQL choosing this group as the loser of a
+    deadlock or serialization conflict with another worker's group (short transactions do not meet again).
+    """
+    return isinstance(exc, IntegrityError) or getattr(exc.__cause__, "sqlstate", None) in _CONFLICT_STATES
 
 
 @contextmanager
