@@ -105,3 +105,43 @@ def test_an_order_meeting_a_defect_fails_alone_with_the_error_and_its_group_comm
     assert failed.sync_state == OrderSyncState.FAILED and failed.sales_order is None
     assert failed.last_error == "unexpected error ZeroDivisionError: division by zero"
     assert failed.next_retry_at is not None
+
+
+@pytest.mark.django_db
+def test_a_group_that_loses_a_deadlock_is_applied_again_order_by_order(
+    company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given PostgreSQL choosing the first group as a deadlock's loser, once, after 10 of its orders
+    import psycopg
+    from django.db import OperationalError
+
+    from sellersync.amazon.sync import import_orders
+
+    setup_company_stock(company)
+    account = AmazonAccount.objects.create(name="Deadlock", company=company, seller_id="DEADLOCK")
+    run = SyncRun.objects.create(account=account)
+    entries = _entries(30)
+    booked = [entry.amazon_order_id for entry in entries if _booked(entry)]
+    apply_entry = import_orders._apply_entry
+    applied: list[str] = []
+
+    def losing_once(*args: Any, **kwargs: Any) -> Any:
+        outcome = apply_entry(*args, **kwargs)
+        applied.append(outcome)
+        if len(applied) == 10:
+            raise OperationalError("deadlock detected") from psycopg.errors.DeadlockDetected(
+                "deadlock detected"
+            )
+        return outcome
+
+    monkeypatch.setattr(import_orders, "_apply_entry", losing_once)
+
+    # when
+    apply_entries(account, run, entries)
+
+    # then
+    refs = sorted(SalesOrder.objects.filter(company=company).values_list("client_order_ref", flat=True))
+    names = sorted(SalesOrder.objects.filter(company=company).values_list("name", flat=True))
+    assert (run.orders_created, run.orders_failed) == (len(booked), 0)
+    assert refs == sorted(booked)
+    assert names == [f"S{number:05d}" for number in range(1, len(booked) + 1)]
