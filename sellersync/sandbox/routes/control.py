@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -13,8 +14,9 @@ from starlette.routing import Route
 from sellersync.sandbox import api
 from sellersync.sandbox.clock import iso
 from sellersync.sandbox.generators import OrderOptions
-from sellersync.sandbox.records import Order
-from sellersync.sandbox.routes.shipping import SHIPPABLE_STATUSES
+from sellersync.sandbox.money import order_total
+from sellersync.sandbox.records import Order, Package
+from sellersync.sandbox.routes.shipping import SHIPPABLE_STATUSES, ship
 from sellersync.sandbox.service import Sandbox
 
 
@@ -121,16 +123,48 @@ def routes(sandbox: Sandbox) -> list[Route]:
         sandbox.save_order(order)
         return {"order_id": order.order_id, "status": "Canceled"}
 
-    def ship_fba(request: Request, body: Any) -> Any:
+    def list_orders(request: Request, body: Any) -> Any:
+        seller_ids = [request.query_params["seller_id"]] if "seller_id" in request.query_params else None
+        now = sandbox.now()
+        return [
+            _truth(order, now)
+            for seller_id in seller_ids or [seller.seller_id for seller in sandbox.sellers()]
+            for order in sorted(sandbox.orders_of(seller_id), key=lambda order: order.order_id)
+        ]
+
+    def ship_order(request: Request, body: Any) -> Any:
         order = _order(request)
         status = order.status_at(sandbox.now())
-        if order.fulfillment_channel != "AFN" or status not in {"Pending", *SHIPPABLE_STATUSES}:
+        if order.fulfillment_channel == "MFN":
+            if status not in SHIPPABLE_STATUSES:
+                raise ControlError(f"only an unshipped FBM order can be shipped (this one: {status})", 409)
+            ship(sandbox, order, _package(order, body.get("items")))
+            return {"order_id": order.order_id, "status": order.status_at(sandbox.now())}
+        if status not in {"Pending", *SHIPPABLE_STATUSES}:
             raise ControlError(
                 f"only a pending or unshipped FBA order can be shipped (this one: {status})", 409
             )
         sandbox.transition(order, "Shipped")
         sandbox.save_order(order)
         return {"order_id": order.order_id, "status": "Shipped"}
+
+    def _package(order: Order, requested: Any) -> Package:
+        """What Seller Central ships: the units asked for ({order_item_id: quantity}), else all unshipped."""
+        now = sandbox.now()
+        unshipped = {
+            item.order_item_id: item.quantity - order.shipped_quantity(item, now) for item in order.items
+        }
+        wanted = {str(key): int(value) for key, value in (requested or unshipped).items()}
+        for item_id, quantity in wanted.items():
+            if not 0 <= quantity <= unshipped.get(item_id, -1):
+                raise ControlError(f"item {item_id}: {quantity} is not between 0 and its unshipped quantity")
+        items = [(item_id, quantity) for item_id, quantity in wanted.items() if quantity]
+        if not items:
+            raise ControlError("nothing to ship")
+        reference = str(len(order.packages) + 1)
+        return Package(
+            reference, "UPS", "UPS", "Ground", f"1ZSC{order.order_id[-7:]}{reference}", iso(now), items
+        )
 
     def _order(request: Request) -> Order:
         data = sandbox.state.get("order", request.path_params["order_id"])
@@ -142,10 +176,34 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/sellers", _json_endpoint(sellers), methods=["GET"]),
         Route("/_sandbox/reset", _json_endpoint(reset), methods=["POST"]),
         Route("/_sandbox/orders", _json_endpoint(create_orders), methods=["POST"]),
+        Route("/_sandbox/orders", _json_endpoint(list_orders), methods=["GET"]),
         Route("/_sandbox/advance", _json_endpoint(advance), methods=["POST"]),
         Route("/_sandbox/clock", _json_endpoint(clock), methods=["GET"]),
         Route("/_sandbox/faults", _json_endpoint(faults), methods=["POST"]),
         Route("/_sandbox/stats", _json_endpoint(stats), methods=["GET"]),
         Route("/_sandbox/orders/{order_id}/cancel", _json_endpoint(cancel), methods=["POST"]),
-        Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_fba), methods=["POST"]),
+        Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_order), methods=["POST"]),
     ]
+
+
+def _truth(order: Order, now: datetime) -> dict[str, Any]:
+    """What Amazon knows of an order now: status, money, shipped units (for tests comparing the books)."""
+    return {
+        "order_id": order.order_id,
+        "seller_id": order.seller_id,
+        "marketplace_id": order.marketplace_id,
+        "fulfillment_channel": order.fulfillment_channel,
+        "status": order.status_at(now),
+        "purchase_date": order.purchase_date,
+        "last_update": iso(order.last_update(now)),
+        "currency": order.currency,
+        "order_total": str(order_total(order)),
+        "items": [
+            {
+                "order_item_id": item.order_item_id,
+                "quantity": item.quantity,
+                "shipped": order.shipped_quantity(item, now),
+            }
+            for item in order.items
+        ],
+    }
