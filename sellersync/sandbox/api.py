@@ -1,7 +1,9 @@
 """The request pipeline every SP-API route shares, in Amazon's order of checks.
 
-request id -> body -> access token (or RDT) -> rate limit -> injected faults -> static case -> handler.
-Each route names its operationId, which keys the rate limit, the faults, the stats and the static cases.
+request id -> body -> access token (or RDT) -> rate limit -> injected faults -> static case -> handler
+-> faults that hold or lose the committed answer. Each route names its operationId, which keys the rate
+limit, the faults, the stats and the static cases. Responses carry a `Date` header in simulated time, as
+Amazon's carry its own time: a client can bound "created since" searches with it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
+from sellersync.sandbox.clock import parse_iso
+from sellersync.sandbox.faults import AFTER_HANDLER, BEFORE_HANDLER, Fault
 from sellersync.sandbox.ratelimits import documented_rate
 from sellersync.sandbox.service import Sandbox, TokenGrant, TokenRejected
 
@@ -24,8 +31,6 @@ try:  # written by another helper in parallel; the sandbox works without it
     from sellersync.sandbox import static_cases as _static_cases
 except ImportError:  # pragma: no cover - only while static_cases.py does not exist yet
     _static_cases = None  # type: ignore[assignment]
-
-TIMEOUT_FAULT_SECONDS = 30.0
 
 
 class ApiError(Exception):
@@ -37,6 +42,20 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details = details
+
+
+def created_window(call: Call, retention: timedelta = timedelta(days=90)) -> tuple[datetime, datetime]:
+    """getFeeds/getReports `createdSince` (default: `retention` ago) and `createdUntil` (default: now)."""
+    now = call.sandbox.now()
+    try:
+        since_text, until_text = call.param("createdSince"), call.param("createdUntil")
+        since = parse_iso(since_text) if since_text else now - retention
+        until = parse_iso(until_text) if until_text else now
+    except ValueError as error:
+        raise invalid_input("createdSince and createdUntil must be ISO 8601 date-times.") from error
+    if since > until:
+        raise invalid_input("createdSince must be before createdUntil.")
+    return since, until
 
 
 def invalid_input(message: str, details: str = "") -> ApiError:
@@ -56,6 +75,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     media_type: str = "application/json"
+    lost: bool = False
 
 
 @dataclass
@@ -138,10 +158,16 @@ def sp_api_route(operation: Operation, sandbox: Sandbox) -> Route:
     async def endpoint(request: Request) -> Response:
         request_id = str(uuid.uuid4())
         reply = await _run(operation, sandbox, request)
-        headers = {"x-amzn-RequestId": request_id, **reply.headers}
+        headers = {
+            "x-amzn-RequestId": request_id,
+            "date": format_datetime(sandbox.now(), usegmt=True),
+            **reply.headers,
+        }
         rate = documented_rate(operation.limit_key)
         if reply.status != 429 and rate is not None:
             headers["x-amzn-RateLimit-Limit"] = rate
+        if reply.lost:
+            return LostAnswer(headers)
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, headers=headers, media_type=reply.media_type)
         return json_response(reply.status, reply.body, headers)
@@ -149,18 +175,34 @@ def sp_api_route(operation: Operation, sandbox: Sandbox) -> Route:
     return Route(operation.path, endpoint, methods=[operation.method])
 
 
+class LostAnswer(Response):
+    """A 200 whose body stops half way, then the connection closes: the client gets no usable answer."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__(b"", status_code=200, headers=headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(k, v) for k, v in self.raw_headers if k.lower() != b"content-length"]
+        promised = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers + promised})
+        await send({"type": "http.response.body", "body": b'{"payl', "more_body": True})
+        # returning without the rest of the body makes the server close the connection
+
+
 async def _run(operation: Operation, sandbox: Sandbox, request: Request) -> Reply:
+    fault: Fault | None = None
     try:
         body = await _read_body(request)
         grant = _authenticate(operation, sandbox, request)
+        if sandbox.faults.take(operation.operation_id, ("throttle",)):
+            sandbox.limiter.record_throttle(grant.seller_id, operation.limit_key)
+            return _quota_exceeded()
         if not sandbox.limiter.try_acquire(grant.seller_id, operation.limit_key, sandbox.now()):
-            return Reply(
-                429, error_body("QuotaExceeded", "You exceeded your quota for the requested resource.")
-            )
-        fault = sandbox.faults.take(
-            operation.operation_id, ("http_500", "http_503", "timeout", "malformed_json")
+            return _quota_exceeded()
+        fault = sandbox.faults.take_fault(
+            operation.operation_id, (*BEFORE_HANDLER, *AFTER_HANDLER, "malformed_json")
         )
-        if fault in ("http_500", "http_503", "timeout"):
+        if fault is not None and fault.kind in BEFORE_HANDLER:
             return await _fault_reply(fault)
         call = Call(
             request,
@@ -174,12 +216,30 @@ async def _run(operation: Operation, sandbox: Sandbox, request: Request) -> Repl
         )
         reply = _static_reply(call) or operation.handler(call)
     except ApiError as error:
-        return Reply(error.status, error_body(error.code, error.message, error.details))
+        reply = Reply(error.status, error_body(error.code, error.message, error.details))
+        if fault is None or fault.kind not in AFTER_HANDLER:
+            return reply
     sandbox.remember_clock()
-    if fault == "malformed_json" and reply.body is not None:
+    return await _after_handler(fault, reply)
+
+
+async def _after_handler(fault: Fault | None, reply: Reply) -> Reply:
+    """Faults on an answer already committed: held past the client's timeout, lost, or cut in half."""
+    if fault is None:
+        return reply
+    if fault.kind == "slow":
+        await asyncio.sleep(fault.timeout_seconds)
+        return reply
+    if fault.kind == "answer_lost":
+        return Reply(reply.status, lost=True)
+    if fault.kind == "malformed_json" and reply.body is not None:
         text = json.dumps(reply.body)
         return Reply(reply.status, raw=text[: max(1, len(text) // 2)].encode(), headers=reply.headers)
     return reply
+
+
+def _quota_exceeded() -> Reply:
+    return Reply(429, error_body("QuotaExceeded", "You exceeded your quota for the requested resource."))
 
 
 async def _read_body(request: Request) -> Any:
@@ -229,11 +289,13 @@ def _query(request: Request) -> dict[str, list[str]]:
     return query
 
 
-async def _fault_reply(kind: str) -> Reply:
-    if kind == "timeout":
-        await asyncio.sleep(TIMEOUT_FAULT_SECONDS)
+async def _fault_reply(fault: Fault) -> Reply:
+    if fault.kind == "throttle":
+        return _quota_exceeded()
+    if fault.kind == "timeout":
+        await asyncio.sleep(fault.timeout_seconds)
         return Reply(504, error_body("RequestTimeout", "The request timed out."))
-    if kind == "http_503":
+    if fault.kind == "http_503":
         return Reply(503, error_body("ServiceUnavailable", "Service temporarily unavailable. Please retry."))
     return Reply(500, error_body("InternalFailure", "We encountered an internal error. Please try again."))
 

@@ -77,6 +77,12 @@ class RateLimiter:
             bucket.tokens -= 1.0
             return True
 
+    def record_throttle(self, seller_id: str, operation: str) -> None:
+        """Count a call answered 429 by an injected storm (no token taken)."""
+        with self._lock:
+            self.calls[(seller_id, operation)] += 1
+            self.throttled[(seller_id, operation)] += 1
+
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()

@@ -36,13 +36,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             Path(f"{args.state}{suffix}").unlink(missing_ok=True)
     app = create_app(args.state, seed=args.seed, time_scale=args.time_scale, sellers=args.sellers)
     print(f"SP-API sandbox on http://{args.host}:{args.port} (control API: /_sandbox/sellers)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # the SP-API routes send their own Date (the simulated clock), as Amazon sends its time
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", date_header=False)
 
 
 @contextlib.contextmanager
 def serve_in_thread(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve `app` with uvicorn in a daemon thread; yields the base URL and shuts down cleanly."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1, date_header=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="sp-api-sandbox", daemon=True)
     thread.start()

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sellersync.sandbox import api
 from sellersync.sandbox.clock import iso
 from sellersync.sandbox.generators import OrderOptions
 from sellersync.sandbox.money import order_total
@@ -88,12 +87,20 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return {"now": iso(sandbox.now()), "time_scale": sandbox.clock.time_scale}
 
     def faults(request: Request, body: Any) -> Any:
-        if "timeout_seconds" in body:
-            api.TIMEOUT_FAULT_SECONDS = float(body["timeout_seconds"])
+        timeout = body.get("timeout_seconds")
         fault = sandbox.faults.arm(
-            str(body.get("operation", "*")), str(body.get("kind")), int(body.get("times", 1))
+            str(body.get("operation", "*")),
+            str(body.get("kind")),
+            int(body.get("times", 1)),
+            None if timeout is None else float(timeout),
         )
-        return {"armed": [vars(armed) for armed in sandbox.faults.armed()], "added": vars(fault)}
+        return {"armed": [armed.to_json() for armed in sandbox.faults.armed()], "added": fault.to_json()}
+
+    def armed_faults(request: Request, body: Any) -> Any:
+        return {"armed": [armed.to_json() for armed in sandbox.faults.armed()]}
+
+    def clear_faults(request: Request, body: Any) -> Any:
+        return {"cleared": sandbox.faults.clear(), "armed": []}
 
     def stats(request: Request, body: Any) -> Any:
         keys = sorted(set(sandbox.limiter.calls) | set(sandbox.limiter.throttled))
@@ -180,6 +187,8 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/advance", _json_endpoint(advance), methods=["POST"]),
         Route("/_sandbox/clock", _json_endpoint(clock), methods=["GET"]),
         Route("/_sandbox/faults", _json_endpoint(faults), methods=["POST"]),
+        Route("/_sandbox/faults", _json_endpoint(armed_faults), methods=["GET"]),
+        Route("/_sandbox/faults", _json_endpoint(clear_faults), methods=["DELETE"]),
         Route("/_sandbox/stats", _json_endpoint(stats), methods=["GET"]),
         Route("/_sandbox/orders/{order_id}/cancel", _json_endpoint(cancel), methods=["POST"]),
         Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_order), methods=["POST"]),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sellersync.sandbox import feed_documents, invoice_feed, listings_feed
-from sellersync.sandbox.api import ApiError, Call, Operation, Reply, invalid_input, not_found
+from sellersync.sandbox.api import ApiError, Call, Operation, Reply, created_window, invalid_input, not_found
 from sellersync.sandbox.clock import iso, parse_iso
 from sellersync.sandbox.feed_documents import OrderItemView, OrderView
 from sellersync.sandbox.records import Package
@@ -229,38 +230,75 @@ def cancel_feed(call: Call) -> Reply:
 def get_feeds(call: Call) -> Reply:
     progress_feeds(call.sandbox, call.seller_id)
     token = call.param("nextToken")
-    types = call.param_list("feedTypes")
-    if not token and not types:
+    if not token and not call.param_list("feedTypes"):
         raise invalid_input("feedTypes or nextToken is required.")
-    offset, page_size, types, statuses = _page(call, token, types)
-    feeds = [
-        feed
-        for feed in call.sandbox.state.all("feed", call.seller_id)
-        if feed["feedType"] in types and (not statuses or feed["processingStatus"] in statuses)
-    ]
+    query = _FeedQuery.from_token(token) if token else _FeedQuery.from_call(call)
+    feeds = [feed for feed in call.sandbox.state.all("feed", call.seller_id) if query.matches(feed)]
     feeds.sort(key=lambda feed: (feed["createdTime"], feed["feedId"]), reverse=True)
-    body: dict[str, Any] = {"feeds": [_public(feed) for feed in feeds[offset : offset + page_size]]}
-    if len(feeds) > offset + page_size:
-        body["nextToken"] = "|".join(
-            [str(offset + page_size), str(page_size), ",".join(types), ",".join(statuses)]
-        )
+    end = query.offset + query.page_size
+    body: dict[str, Any] = {"feeds": [_public(feed) for feed in feeds[query.offset : end]]}
+    if len(feeds) > end:
+        body["nextToken"] = query.token_for(end)
     return Reply(200, body)
 
 
-def _page(call: Call, token: str | None, types: list[str]) -> tuple[int, int, list[str], list[str]]:
-    if token:
+@dataclass(frozen=True)
+class _FeedQuery:
+    """getFeeds' filters; the nextToken carries them (Amazon wants nextToken alone on later pages)."""
+
+    offset: int
+    page_size: int
+    types: tuple[str, ...]
+    statuses: tuple[str, ...]
+    marketplaces: tuple[str, ...]
+    since: str
+    until: str
+
+    @classmethod
+    def from_call(cls, call: Call) -> _FeedQuery:
+        size_text = call.param("pageSize") or "10"
+        if not size_text.isdigit() or not 1 <= int(size_text) <= 100:
+            raise invalid_input("pageSize must be between 1 and 100.")
+        statuses = tuple(call.param_list("processingStatuses"))
+        if set(statuses) - set(STATUSES):
+            raise invalid_input("Invalid processingStatuses.")
+        since, until = created_window(call)
+        types, marketplaces = tuple(call.param_list("feedTypes")), tuple(call.param_list("marketplaceIds"))
+        return cls(0, int(size_text), types, statuses, marketplaces, iso(since), iso(until))
+
+    @classmethod
+    def from_token(cls, token: str) -> _FeedQuery:
         try:
-            offset, size, token_types, token_statuses = token.split("|")
-            return int(offset), int(size), token_types.split(","), [s for s in token_statuses.split(",") if s]
+            offset, size, types, statuses, marketplaces, since, until = token.split("|")
+            return cls(
+                int(offset),
+                int(size),
+                _split(types),
+                _split(statuses),
+                _split(marketplaces),
+                since,
+                until,
+            )
         except ValueError as error:
             raise invalid_input("Invalid nextToken.") from error
-    size_text = call.param("pageSize") or "10"
-    if not size_text.isdigit() or not 1 <= int(size_text) <= 100:
-        raise invalid_input("pageSize must be between 1 and 100.")
-    statuses = call.param_list("processingStatuses")
-    if set(statuses) - set(STATUSES):
-        raise invalid_input("Invalid processingStatuses.")
-    return 0, int(size_text), types, statuses
+
+    def token_for(self, offset: int) -> str:
+        parts = (self.types, self.statuses, self.marketplaces)
+        return "|".join(
+            [str(offset), str(self.page_size), *(",".join(part) for part in parts), self.since, self.until]
+        )
+
+    def matches(self, feed: dict[str, Any]) -> bool:
+        return (
+            feed["feedType"] in self.types
+            and (not self.statuses or feed["processingStatus"] in self.statuses)
+            and (not self.marketplaces or bool(set(self.marketplaces) & set(feed["marketplaceIds"])))
+            and parse_iso(self.since) <= parse_iso(feed["createdTime"]) <= parse_iso(self.until)
+        )
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part for part in text.split(",") if part)
 
 
 def get_feed_document(call: Call) -> Reply:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sellersync.sandbox.api import ApiError, Call, Operation, Reply, invalid_input, not_found
+from sellersync.sandbox.api import ApiError, Call, Operation, Reply, created_window, invalid_input, not_found
 from sellersync.sandbox.clock import iso, parse_iso
 from sellersync.sandbox.marketplaces import MARKETPLACES
 from sellersync.sandbox.money import item_money
@@ -216,11 +216,15 @@ def get_reports(call: Call) -> Reply:
     if not types and not call.param("nextToken"):
         raise invalid_input("reportTypes or nextToken is required.")
     statuses = call.param_list("processingStatuses")
+    marketplaces = set(call.param_list("marketplaceIds"))
+    since, until = created_window(call)
     reports = [
         report
         for report in call.sandbox.state.all("report", call.seller_id)
         if (not types or report["reportType"] in types)
         and (not statuses or report["processingStatus"] in statuses)
+        and (not marketplaces or marketplaces & set(report["marketplaceIds"]))
+        and since <= parse_iso(report["createdTime"]) <= until
     ]
     reports.sort(key=lambda report: (report["createdTime"], report["reportId"]), reverse=True)
     size_text = call.param("pageSize") or "10"
