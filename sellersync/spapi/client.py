@@ -3,20 +3,31 @@
 One instance per (application, seller, region). The API classes (``client.orders_v0``, ``client.orders``,
 ``client.feeds``...) build the requests; every SP-API call goes through ``SpApiClient.call``, which
 waits for a rate-limit token, sends, maps the HTTP status to an exception and retries transient failures
-with tenacity (exponential backoff with jitter, or Retry-After when Amazon sends it).
+with tenacity (exponential backoff with jitter, or Retry-After when Amazon sends it). A non-idempotent
+operation (``OPERATIONS[...].idempotent`` False: createFeed, confirmShipment, createReport) is retried only
+when Amazon surely did not take it (429, 503, no connection made); when its answer is lost after sending,
+``OutcomeUnknown`` is raised instead of sending it again.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+)
 
 from sellersync.spapi.apis.fba_inventory import FbaInventoryV1
 from sellersync.spapi.apis.feeds import Feeds20210630
@@ -39,12 +50,21 @@ from sellersync.spapi.auth import (
     LwaCredentials,
     TokenCache,
 )
-from sellersync.spapi.errors import ConnectionFailed, SpApiError, Throttled, Timeout, TransientError
+from sellersync.spapi.errors import (
+    ConnectionFailed,
+    OutcomeUnknown,
+    ServerError,
+    SpApiError,
+    Throttled,
+    Timeout,
+    TransientError,
+)
 from sellersync.spapi.marketplaces import Region
 from sellersync.spapi.operations import OPERATIONS
 from sellersync.spapi.ratelimit import RateLimiter
 from sellersync.spapi.transport import (
     QueryValue,
+    amazon_time,
     announced_rate,
     decode_json,
     encode_query,
@@ -60,11 +80,26 @@ BACKOFF_MAX_SECONDS = 60.0
 
 @dataclass
 class OperationStats:
-    """What one operation cost: HTTP calls sent, retries among them, and 429s received."""
+    """What one operation cost: HTTP calls sent, retries among them, 429s received, answers lost."""
 
     calls: int = 0
     retries: int = 0
     throttled: int = 0
+    unknown: int = 0
+
+
+def answer_may_be_lost(error: TransientError) -> bool:
+    """Whether Amazon may have processed a request that failed this way.
+
+    Not when the connection was never made (connect/pool timeout, connect error), nor on 503 (Amazon refused
+    to serve it) or 429; yes after a read timeout, a dropped connection, or a 500/502/504.
+    """
+    cause = error.__cause__
+    if isinstance(error, Timeout):
+        return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout)
+    if isinstance(error, ConnectionFailed):
+        return not isinstance(cause, httpx.ConnectError)
+    return isinstance(error, ServerError) and error.status != 503
 
 
 class SpApiClient:
@@ -109,6 +144,7 @@ class SpApiClient:
         # Pre-signed S3 URLs of feed/report documents: no LWA header, no rate limit.
         self.documents_http = httpx.Client(transport=transport, timeout=timeout, headers=headers)
         self.stats: defaultdict[str, OperationStats] = defaultdict(OperationStats)
+        self._amazon_clock: tuple[datetime, float] | None = None
         self.orders_v0 = OrdersV0(self)
         self.orders = Orders20260101(self)
         self.feeds = Feeds20210630(self)
@@ -137,7 +173,7 @@ class SpApiClient:
         params = encode_query(query or {})
         retrying = Retrying(
             stop=stop_after_attempt(self.max_retries + 1),
-            retry=retry_if_exception_type(TransientError),
+            retry=retry_if_exception_type(TransientError) & retry_if_not_exception_type(OutcomeUnknown),
             wait=self._wait_before_retry,
             sleep=self._sleep,
             before_sleep=lambda _state: self._count_retry(operation),
@@ -145,7 +181,22 @@ class SpApiClient:
         )
         for attempt in retrying:
             with attempt:
-                return self._send_once(operation, spec.method, path, params, body, access_token)
+                try:
+                    response = self._send_once(operation, spec.method, path, params, body, access_token)
+                    self._note_amazon_time(response)
+                    return response
+                except (Timeout, ConnectionFailed, ServerError) as error:
+                    if spec.idempotent or not answer_may_be_lost(error):
+                        raise
+                    self.stats[operation].unknown += 1
+                    raise OutcomeUnknown(
+                        f"{operation} was sent but its answer was lost ({error.message}); "
+                        "Amazon may have taken it: not sent again",
+                        status=error.status,
+                        errors=error.errors,
+                        request_id=error.request_id,
+                        operation=operation,
+                    ) from error
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     def call_json(
@@ -202,6 +253,21 @@ class SpApiClient:
         finally:
             log_exchange(request, response, error)
         return response
+
+    def _note_amazon_time(self, response: httpx.Response) -> None:
+        when = amazon_time(response)
+        if when is not None:
+            self._amazon_clock = (when, time.monotonic())
+
+    def amazon_now(self) -> datetime | None:
+        """Amazon's clock now, estimated from the ``Date`` of its latest answer; None before any answer.
+
+        The elapsed time is scaled by ``time_scale`` (the local sandbox's clock runs that much faster).
+        """
+        if self._amazon_clock is None:
+            return None
+        when, seen = self._amazon_clock
+        return when + timedelta(seconds=(time.monotonic() - seen) * self.time_scale)
 
     def _count_retry(self, operation: str) -> None:
         self.stats[operation].retries += 1

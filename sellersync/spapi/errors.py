@@ -7,7 +7,11 @@ The hierarchy, decided on the HTTP status (never on the body)::
     │   ├── Throttled               429 (Amazon's "QuotaExceeded")
     │   ├── ServerError             5xx
     │   ├── Timeout                 the request timed out
-    │   └── ConnectionFailed        the connection could not be made or was dropped
+    │   ├── ConnectionFailed        the connection could not be made or was dropped
+    │   └── OutcomeUnknown          a non-idempotent request (createFeed, confirmShipment, createReport)
+    │                               went out but its answer did not come back (timeout after sending,
+    │                               connection dropped, 500/502/504): Amazon may have taken it. Never
+    │                               resent by the client; the caller asks Amazon before sending again
     ├── PermanentError              retrying the same request cannot help
     │   ├── AuthError               401 / 403, or the LWA token endpoint refused the credentials
     │   │   └── PiiAccessDenied     Amazon refused a restricted data token (no PII role)
@@ -75,6 +79,14 @@ class Timeout(TransientError):
 
 class ConnectionFailed(TransientError):
     """The connection could not be established or broke mid-request."""
+
+
+class OutcomeUnknown(TransientError):
+    """A non-idempotent request was sent and its answer lost: Amazon may or may not have taken it.
+
+    The client does not resend it (a second createFeed or confirmShipment could do the work twice); the
+    caller finds out from Amazon (getFeeds, the order's packages, getReports) before sending again.
+    """
 
 
 class PermanentError(SpApiError):

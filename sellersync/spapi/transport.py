@@ -129,6 +129,18 @@ def raise_for_status(response: httpx.Response, operation: str) -> None:
     raise error_class(message, **kwargs)
 
 
+def amazon_time(response: httpx.Response) -> datetime | None:
+    """Amazon's clock when it answered (its `Date` header, to the second); None when absent or unreadable."""
+    value = response.headers.get("date")
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def announced_rate(response: httpx.Response) -> float | None:
     """The rate Amazon announces in ``x-amzn-RateLimit-Limit`` (requests per second), if any."""
     value = response.headers.get(RATE_LIMIT_HEADER)

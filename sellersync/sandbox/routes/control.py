@@ -139,6 +139,15 @@ def routes(sandbox: Sandbox) -> list[Route]:
             for order in sorted(sandbox.orders_of(seller_id), key=lambda order: order.order_id)
         ]
 
+    def list_feeds(request: Request, body: Any) -> Any:
+        seller_ids = [request.query_params["seller_id"]] if "seller_id" in request.query_params else None
+        keys = ("feedId", "seller_id", "feedType", "marketplaceIds", "createdTime", "inputFeedDocumentId")
+        return [
+            {key: feed[key] for key in keys}
+            for seller_id in seller_ids or [seller.seller_id for seller in sandbox.sellers()]
+            for feed in sorted(sandbox.state.all("feed", seller_id), key=lambda feed: feed["createdTime"])
+        ]
+
     def ship_order(request: Request, body: Any) -> Any:
         order = _order(request)
         status = order.status_at(sandbox.now())
@@ -190,6 +199,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/faults", _json_endpoint(armed_faults), methods=["GET"]),
         Route("/_sandbox/faults", _json_endpoint(clear_faults), methods=["DELETE"]),
         Route("/_sandbox/stats", _json_endpoint(stats), methods=["GET"]),
+        Route("/_sandbox/feeds", _json_endpoint(list_feeds), methods=["GET"]),
         Route("/_sandbox/orders/{order_id}/cancel", _json_endpoint(cancel), methods=["POST"]),
         Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_order), methods=["POST"]),
     ]
@@ -215,4 +225,5 @@ def _truth(order: Order, now: datetime) -> dict[str, Any]:
             }
             for item in order.items
         ],
+        "packages": [package.package_reference_id for package in order.packages_by(now)],
     }

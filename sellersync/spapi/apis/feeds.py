@@ -1,13 +1,20 @@
-"""Feeds API 2021-06-30: documents, feeds, and the three-step submit."""
+"""Feeds API 2021-06-30: documents, feeds, and the three-step submit.
+
+createFeed is not idempotent: a feed sent twice is processed twice (two shipments, two cancellations). When
+its answer is lost (`OutcomeUnknown`), `create_feed_once` asks getFeeds whether Amazon took it before sending
+it again: the feeds of the same type and marketplaces created since the document (Amazon's time of the
+createFeedDocument answer, from its `Date` header) are the candidates, since our feed follows our document.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
 from sellersync.spapi.apis.documents import get_document, put_document
-from sellersync.spapi.errors import AuthError
+from sellersync.spapi.errors import AuthError, OutcomeUnknown
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.feeds import (
     CreateFeedDocumentResponse,
@@ -16,8 +23,14 @@ from sellersync.spapi.models.feeds import (
     FeedDocument,
     GetFeedsResponse,
 )
+from sellersync.spapi.transport import amazon_time, decode_json
 
 T = TypeVar("T")
+
+#: How many times createFeed is sent again after Amazon was asked and had not taken it.
+RESENDS_AFTER_LOST_ANSWER = 2
+#: Without Amazon's Date header, the feeds created this long before our local "now" are candidates.
+CLOCK_MARGIN = timedelta(minutes=5)
 
 
 class Feeds20210630(ApiSection):
@@ -25,9 +38,14 @@ class Feeds20210630(ApiSection):
 
     def create_feed_document(self, content_type: str) -> CreateFeedDocumentResponse:
         """createFeedDocument: an id and a pre-signed URL to upload the feed content to."""
+        return self._new_document(content_type)[0]
+
+    def _new_document(self, content_type: str) -> tuple[CreateFeedDocumentResponse, datetime]:
+        """createFeedDocument, and Amazon's time of its answer (else ours, minus a margin)."""
         operation = "feeds.createFeedDocument"
-        data = self._client.call_json(operation, body={"contentType": content_type})
-        return parse(CreateFeedDocumentResponse, data, operation=operation)
+        response = self._client.call(operation, body={"contentType": content_type})
+        document = parse(CreateFeedDocumentResponse, decode_json(response, operation), operation=operation)
+        return document, amazon_time(response) or datetime.now(UTC) - CLOCK_MARGIN
 
     def upload_feed_document(self, url: str, content: bytes, content_type: str) -> None:
         """PUT the feed content to the pre-signed URL (plain HTTP, no LWA token)."""
@@ -59,14 +77,66 @@ class Feeds20210630(ApiSection):
         content_type: str,
         feed_options: Mapping[str, str] | None = None,
     ) -> CreateFeedResponse:
-        """createFeedDocument, upload (with a new document if its URL expired), createFeed in one call."""
-        document = _again_if_url_expired(lambda: self._uploaded_document(content, content_type))
-        return self.create_feed(feed_type, marketplace_ids, document.feed_document_id, feed_options)
+        """createFeedDocument, upload (with a new document if its URL expired), createFeed once."""
+        document, created = _again_if_url_expired(lambda: self._uploaded_document(content, content_type))
+        return self.create_feed_once(
+            feed_type, marketplace_ids, document.feed_document_id, feed_options, created_since=created
+        )
 
-    def _uploaded_document(self, content: bytes, content_type: str) -> CreateFeedDocumentResponse:
-        document = self.create_feed_document(content_type)
+    def _uploaded_document(
+        self, content: bytes, content_type: str
+    ) -> tuple[CreateFeedDocumentResponse, datetime]:
+        document, created = self._new_document(content_type)
         self.upload_feed_document(document.url, content, content_type)
-        return document
+        return document, created
+
+    def create_feed_once(
+        self,
+        feed_type: str,
+        marketplace_ids: Sequence[str],
+        input_feed_document_id: str,
+        feed_options: Mapping[str, str] | None = None,
+        *,
+        created_since: datetime,
+    ) -> CreateFeedResponse:
+        """createFeed, never taken twice: after a lost answer, Amazon is asked (getFeeds) before a resend.
+
+        One feed of this type and marketplaces created since `created_since` (Amazon's time, before our
+        createFeed) is ours: its id is returned. None: Amazon did not take it, createFeed is sent again
+        (up to `RESENDS_AFTER_LOST_ANSWER` times). Several: Amazon cannot tell us which one is ours, so
+        `OutcomeUnknown` is raised and nothing is resent (the caller keeps its messages to look at later).
+        """
+        for _ in range(RESENDS_AFTER_LOST_ANSWER + 1):
+            try:
+                return self.create_feed(feed_type, marketplace_ids, input_feed_document_id, feed_options)
+            except OutcomeUnknown as lost:
+                taken = self.feeds_created_since(feed_type, marketplace_ids, created_since)
+                if len(taken) == 1:
+                    return CreateFeedResponse.model_validate({"feedId": taken[0].feed_id})
+                if taken:
+                    raise OutcomeUnknown(
+                        f"feeds.createFeed: its answer was lost and Amazon lists {len(taken)} "
+                        f"{feed_type} feeds created since {created_since.isoformat()}; not sent again",
+                        operation="feeds.createFeed",
+                    ) from lost
+                error = lost
+        raise error
+
+    def feeds_created_since(
+        self, feed_type: str, marketplace_ids: Sequence[str], created_since: datetime
+    ) -> list[Feed]:
+        """Every feed of this type in these marketplaces created since `created_since` (Amazon's clock)."""
+        page = self.get_feeds(
+            feed_types=[feed_type],
+            marketplace_ids=marketplace_ids,
+            created_since=created_since,
+            page_size=100,
+        )
+        feeds = list(page.feeds)
+        while page.next_token:
+            page = self.get_feeds(next_token=page.next_token)
+            feeds += page.feeds
+        return [feed for feed in feeds if set(feed.marketplace_ids) == set(marketplace_ids)]
 
     def get_feed(self, feed_id: str) -> Feed:
         """getFeed: a feed's processing status and result document id."""

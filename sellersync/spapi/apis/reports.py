@@ -1,14 +1,24 @@
-"""Reports API 2021-06-30: request reports, poll them, download their documents."""
+"""Reports API 2021-06-30: request reports, poll them, download their documents.
+
+createReport is not idempotent: `create_report_once` asks getReports, after a lost answer, whether Amazon
+took the request (a report of the same type, marketplaces and data period created since just before it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
 from sellersync.spapi.apis.documents import get_document
+from sellersync.spapi.errors import OutcomeUnknown
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.reports import CreateReportResponse, GetReportsResponse, Report, ReportDocument
 from sellersync.spapi.transport import iso_utc
+
+#: Amazon's clock is estimated from its latest answer: reports created this long before count as candidates.
+CLOCK_MARGIN = timedelta(minutes=2)
 
 
 class Reports20210630(ApiSection):
@@ -35,6 +45,44 @@ class Reports20210630(ApiSection):
         body["marketplaceIds"] = list(marketplace_ids)
         operation = "reports.createReport"
         return parse(CreateReportResponse, self._client.call_json(operation, body=body), operation=operation)
+
+    def create_report_once(
+        self,
+        report_type: str,
+        marketplace_ids: Sequence[str],
+        *,
+        data_start_time: datetime | None = None,
+        data_end_time: datetime | None = None,
+        report_options: Mapping[str, str] | None = None,
+    ) -> CreateReportResponse:
+        """createReport, not requested twice: after a lost answer, the same report created since just
+        before the request (getReports) is ours; none found, it is requested once more."""
+        amazon_now = self._client.amazon_now()  # unknown before any answer: Amazon's default (90 days)
+        since = amazon_now - CLOCK_MARGIN if amazon_now is not None else None
+        send = partial(
+            self.create_report,
+            report_type,
+            marketplace_ids,
+            data_start_time=data_start_time,
+            data_end_time=data_end_time,
+            report_options=report_options,
+        )
+        try:
+            return send()
+        except OutcomeUnknown:
+            same = [
+                report
+                for report in self.iter_reports(
+                    report_types=[report_type], marketplace_ids=marketplace_ids, created_since=since
+                )
+                if set(report.marketplace_ids) == set(marketplace_ids)
+                # a period left open is filled in by Amazon: any value matches it
+                and data_start_time in (None, report.data_start_time)
+                and data_end_time in (None, report.data_end_time)
+            ]
+            if same:  # newest first
+                return CreateReportResponse.model_validate({"reportId": same[0].report_id})
+        return send()  # a second lost answer raises OutcomeUnknown
 
     def get_report(self, report_id: str) -> Report:
         """getReport: a report's processing status and document id."""
