@@ -200,7 +200,7 @@ def test_eu_vat_inclusive_order_lines_show_gross_prices_with_amazons_vat() -> No
     data = orders_2026.map_order(payload)
 
     # then
-    lantern, kettle, shipping, gift_wrap, promotion = data.lines
+    lantern, kettle, shipping, gift_wrap, lantern_promotion, kettle_promotion = data.lines
     assert (lantern.unit_price, lantern.tax_amount, lantern.total) == (
         Decimal("29.99"),
         Decimal("9.58"),
@@ -221,11 +221,18 @@ def test_eu_vat_inclusive_order_lines_show_gross_prices_with_amazons_vat() -> No
         Decimal("0.64"),
         Decimal("3.99"),
     )
-    assert (promotion.unit_price, promotion.tax_amount, promotion.total) == (
-        Decimal("-12.99"),
-        Decimal("-2.08"),
-        Decimal("-12.99"),
+    # per item: the lantern's 9.23 + 1.76 VAT, the kettle's 1.68 + 0.32 VAT
+    assert (lantern_promotion.unit_price, lantern_promotion.tax_amount, lantern_promotion.total) == (
+        Decimal("-10.99"),
+        Decimal("-1.76"),
+        Decimal("-10.99"),
     )
+    assert (kettle_promotion.unit_price, kettle_promotion.tax_amount, kettle_promotion.total) == (
+        Decimal("-2.00"),
+        Decimal("-0.32"),
+        Decimal("-2.00"),
+    )
+    assert (shipping.order_item_id, gift_wrap.order_item_id) == ("20000000000001", "20000000000002")
     assert all(line.price_includes_tax for line in data.lines)
     assert data.order_total == data.lines_total == Decimal("75.96")
 

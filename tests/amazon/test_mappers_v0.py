@@ -169,7 +169,7 @@ def test_eu_vat_inclusive_order_with_gift_wrap_and_promotions() -> None:
     data = orders_v0.map_order(order, items)
 
     # then
-    lantern, kettle, shipping, gift_wrap, promotion = data.lines
+    lantern, kettle, shipping, gift_wrap, lantern_promotion, kettle_promotion = data.lines
     assert (lantern.unit_price, lantern.tax_amount, lantern.total) == (
         Decimal("29.99"),
         Decimal("9.58"),
@@ -180,25 +180,34 @@ def test_eu_vat_inclusive_order_with_gift_wrap_and_promotions() -> None:
         Decimal("3.19"),
         Decimal("19.99"),
     )
+    # each charge stays with its item (and so keeps the item's rate)
     assert (shipping.kind, shipping.unit_price, shipping.tax_amount, shipping.total) == (
         LineKind.SHIPPING,
         Decimal("4.99"),
         Decimal("0.80"),
         Decimal("4.99"),
     )
+    assert (shipping.order_item_id, shipping.description) == ("20000000000001", "Shipping (EU-LANTERN)")
     assert (gift_wrap.kind, gift_wrap.unit_price, gift_wrap.tax_amount, gift_wrap.total) == (
         LineKind.GIFT_WRAP,
         Decimal("3.99"),
         Decimal("0.64"),
         Decimal("3.99"),
     )
-    assert (promotion.kind, promotion.unit_price, promotion.tax_amount, promotion.total) == (
+    assert gift_wrap.order_item_id == "20000000000002"
+    # lantern: 6.00 promotion + 4.99 free shipping; kettle: 2.00 promotion
+    assert (lantern_promotion.kind, lantern_promotion.total, lantern_promotion.tax_amount) == (
         LineKind.PROMOTION,
-        Decimal("-12.99"),
-        Decimal("-2.08"),
-        Decimal("-12.99"),
+        Decimal("-10.99"),
+        Decimal("-1.76"),
     )
-    assert promotion.description == "Promotion PROMO-1"
+    assert (kettle_promotion.kind, kettle_promotion.total, kettle_promotion.tax_amount) == (
+        LineKind.PROMOTION,
+        Decimal("-2.00"),
+        Decimal("-0.32"),
+    )
+    assert lantern_promotion.description == "Promotion PROMO-1 (EU-LANTERN)"
+    assert kettle_promotion.order_item_id == "20000000000002"
     assert all(line.price_includes_tax for line in data.lines)
     assert not any(line.tax_collected_by_marketplace for line in data.lines)
     assert data.order_total == data.lines_total == Decimal("75.96")

@@ -2,8 +2,9 @@
 
 Each version's mapper reads its payload into `ItemCharges` (amounts as Amazon displays them to the buyer:
 VAT included on VAT-inclusive marketplaces, tax apart elsewhere) and `build_lines` turns them into one
-PRODUCT line per item plus, per order, one SHIPPING, GIFT_WRAP and PROMOTION line (item promotions and
-shipping discounts together, negative) for each way the tax was collected. A line's `total` is what the
+PRODUCT line per item plus, per item, one SHIPPING, GIFT_WRAP and PROMOTION line (item promotions and
+shipping discounts together, negative): a charge stays with the item it belongs to, so it keeps that item's
+tax rate (a 7 % book's shipping is taxed at 7 %, a 19 % lamp's at 19 %). A line's `total` is what the
 buyer paid for it: the amount when prices include tax, amount + tax otherwise. Nothing is rounded here;
 unit prices are checked to give back Amazon's line amount, never adjusted to do so.
 """
@@ -99,7 +100,7 @@ class ItemCharges:
 def build_lines(
     order_id: str, items: Sequence[ItemCharges], *, prices_include_tax: bool, decimals: int
 ) -> tuple[LineData, ...]:
-    """PRODUCT lines in item order, then the per-order SHIPPING, GIFT_WRAP and PROMOTION lines."""
+    """PRODUCT lines in item order, then each item's SHIPPING, GIFT_WRAP and PROMOTION lines."""
     products = [_product_line(order_id, item, prices_include_tax, decimals) for item in items]
     return (*products, *_charge_lines(items, prices_include_tax))
 
@@ -159,33 +160,40 @@ def _unit_price(order_id: str, item: ItemCharges, decimals: int) -> Decimal:
 
 
 def _charge_lines(items: Sequence[ItemCharges], prices_include_tax: bool) -> list[LineData]:
+    """One line per item and kind of charge, so each keeps its item's tax rate (never a blended one).
+
+    Lines come kind by kind (shipping, COD fee, gift wrap, promotion), items in payload order within a kind;
+    a charge's description names its item's SKU when the order has more than one item.
+    """
     kinds = (
         (LineKind.SHIPPING, SHIPPING_DESCRIPTION, "shipping"),
         (LineKind.SHIPPING, COD_FEE_DESCRIPTION, "cod_fee"),
         (LineKind.GIFT_WRAP, GIFT_WRAP_DESCRIPTION, "gift_wrap"),
-        (LineKind.PROMOTION, _promotion_description(items), "promotion"),
+        (LineKind.PROMOTION, PROMOTION_DESCRIPTION, "promotion"),
     )
+    several = len(items) > 1
     return [
-        _charge_line(kind, description, charge, collected, prices_include_tax)
+        _charge_line(
+            kind, _charge_description(description, kind, item, several), item, attribute, prices_include_tax
+        )
         for kind, description, attribute in kinds
-        for collected, charge in _sum_by_collection(items, attribute).items()
+        for item in items
+        if not getattr(item, attribute).is_zero
     ]
 
 
-def _sum_by_collection(items: Sequence[ItemCharges], attribute: str) -> dict[bool, Charge]:
-    """One charge per tax-collection model, in the order the items show them; zero charges dropped."""
-    sums: dict[bool, Charge] = {}
-    for item in items:
-        charge: Charge = getattr(item, attribute)
-        if not charge.is_zero:
-            key = item.tax_collected_by_marketplace
-            sums[key] = sums.get(key, Charge()) + charge
-    return sums
+def _charge_description(description: str, kind: LineKind, item: ItemCharges, several: bool) -> str:
+    if kind == LineKind.PROMOTION and item.promotion_ids:
+        description = f"{description} {', '.join(dict.fromkeys(item.promotion_ids))}"
+    if several:
+        description = f"{description} ({item.sku or item.asin})"
+    return description
 
 
 def _charge_line(
-    kind: LineKind, description: str, charge: Charge, collected: bool, prices_include_tax: bool
+    kind: LineKind, description: str, item: ItemCharges, attribute: str, prices_include_tax: bool
 ) -> LineData:
+    charge: Charge = getattr(item, attribute)
     return LineData(
         kind=kind,
         description=description,
@@ -194,12 +202,6 @@ def _charge_line(
         tax_amount=charge.tax,
         total=charge.total(prices_include_tax),
         price_includes_tax=prices_include_tax,
-        tax_collected_by_marketplace=collected,
+        tax_collected_by_marketplace=item.tax_collected_by_marketplace,
+        order_item_id=item.order_item_id,
     )
-
-
-def _promotion_description(items: Sequence[ItemCharges]) -> str:
-    promotion_ids = dict.fromkeys(pid for item in items for pid in item.promotion_ids if pid)
-    if not promotion_ids:
-        return PROMOTION_DESCRIPTION
-    return f"{PROMOTION_DESCRIPTION} {', '.join(promotion_ids)}"
