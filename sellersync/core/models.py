@@ -91,8 +91,13 @@ class Tax(models.Model):
     rate = models.DecimalField(
         _("rate (%)"),
         **RATE_DIGITS,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("Percentage, e.g. 20.0000."),
+        help_text=_(
+            "Percentage, e.g. 20.0000; empty when the rate varies by address (US sales tax) or an amount "
+            "matched no official rate."
+        ),
     )
     price_include = models.BooleanField(_("included in price"), default=False)
     collected_by_marketplace = models.BooleanField(

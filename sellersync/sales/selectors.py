@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from sellersync.core.models import Company
@@ -18,3 +20,13 @@ def orders_of_company(company: Company, state: OrderState | None = None) -> Quer
     """The company's orders, optionally in one state, newest first."""
     orders = SalesOrder.objects.filter(company=company).select_related("partner", "currency")
     return orders.filter(state=state) if state else orders
+
+
+def tax_by_rate(order: SalesOrder) -> dict[Decimal | None, Decimal]:
+    """The order's tax amounts added up per tax rate (None: a tax without a fixed rate), untaxed lines apart."""
+    totals: dict[Decimal | None, Decimal] = {}
+    for line in SalesOrderLine.objects.filter(order=order).select_related("tax"):
+        if line.tax is not None:
+            rate = line.tax.rate.normalize() if line.tax.rate is not None else None
+            totals[rate] = totals.get(rate, Decimal(0)) + line.tax_amount
+    return totals

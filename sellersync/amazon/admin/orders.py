@@ -51,6 +51,7 @@ class AmazonOrderAdmin(admin.ModelAdmin):
         "purchase_date",
         "sales_order_link",
         "sync_state",
+        "needs_review",
         "last_error_excerpt",
     )
     list_filter = (
@@ -59,6 +60,7 @@ class AmazonOrderAdmin(admin.ModelAdmin):
         "fulfillment_channel",
         "amazon_status",
         "sync_state",
+        "needs_review",
         "purchase_date",
     )
     search_fields = ("amazon_id", "sales_order__name")
@@ -83,10 +85,12 @@ class AmazonOrderAdmin(admin.ModelAdmin):
         "attempts",
         "next_retry_at",
         "synced_at",
+        "needs_review",
+        "review_reason",
     )
     exclude = ("sales_order",)
     inlines = (AmazonOrderEventInline,)
-    actions = ("retry_selected",)
+    actions = ("retry_selected", "mark_reviewed")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # bindings are created by the synchronization
@@ -119,6 +123,12 @@ class AmazonOrderAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("%(count)d order(s) were not failed: left as they are.") % {"count": skipped}
             )
+
+
+    @admin.action(description=gettext_lazy("Mark taxes as reviewed"))
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
+        count = queryset.filter(needs_review=True).update(needs_review=False)
+        self.message_user(request, _("%(count)d order(s) marked as reviewed.") % {"count": count})
 
 
 @admin.register(AmazonOffer)

@@ -89,6 +89,7 @@ def map_order(order: api.Order) -> OrderData:
         latest_delivery_date=_latest(fulfillment.deliver_by_window if fulfillment else None),
         buyer_requested_cancel=any(_buyer_requested_cancel(item) for item in order.order_items),
         sales_channel=order.sales_channel.marketplace_name or "",
+        ship_from_country=_ship_from_country(order),
         extra=_extra(order),
     )
 
@@ -312,6 +313,13 @@ def _collected_by_marketplace(item: api.OrderItem) -> bool:
 def _promotion_ids(item: api.OrderItem) -> tuple[str, ...]:
     breakdowns = item.promotion.breakdowns if item.promotion else []
     return tuple(entry.promotion_id for entry in breakdowns if entry.promotion_id)
+
+
+def _ship_from_country(order: api.Order) -> str:
+    countries = (
+        package.ship_from_address.country_code for package in order.packages if package.ship_from_address
+    )
+    return first_text(*countries).upper()
 
 
 def _buyer_requested_cancel(item: api.OrderItem) -> bool:

@@ -76,6 +76,7 @@ def map_order(
         latest_delivery_date=_utc_or_none(order.latest_delivery_date),
         buyer_requested_cancel=any(_buyer_requested_cancel(item) for item in items),
         sales_channel=order.sales_channel or "",
+        ship_from_country=_ship_from_country(order),
         extra=_extra(order, buyer),
     )
 
@@ -227,6 +228,11 @@ def _prices_include_tax(order: v0.Order, charges: Sequence[ItemCharges], order_t
 
 def _all_charges(item: ItemCharges) -> tuple[Charge, ...]:
     return (item.product, item.shipping, item.gift_wrap, item.cod_fee, item.promotion)
+
+
+def _ship_from_country(order: v0.Order) -> str:
+    address = order.default_ship_from_location_address
+    return first_text(address.country_code if address else None).upper()
 
 
 def _buyer_requested_cancel(item: v0.OrderItem) -> bool:

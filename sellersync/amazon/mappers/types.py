@@ -89,6 +89,7 @@ class OrderData:
     latest_delivery_date: datetime | None = None
     buyer_requested_cancel: bool = False
     sales_channel: str = ""
+    ship_from_country: str = ""  # where the goods left from, when Amazon says (else unknown: "")
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

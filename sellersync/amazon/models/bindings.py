@@ -48,6 +48,12 @@ class AmazonOrder(models.Model):
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
     synced_at = models.DateTimeField(_("synchronized at"), auto_now=True)
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("A tax amount matched no official rate: it was booked as Amazon stated it; check it."),
+    )
+    review_reason = models.TextField(_("review reason"), blank=True)
 
     class Meta:
         verbose_name = _("Amazon order")

@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +25,7 @@ from sellersync.amazon.mappers.types import CustomerData, LineData, LineKind, Or
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.sync.export_shipments import mark_shipments_synced_for
 from sellersync.amazon.sync.lookups import ReferenceLookups
+from sellersync.amazon.sync.taxes import order_taxes
 from sellersync.core.choices import ProductType
 from sellersync.core.models import Company, Currency, Partner, Product, Tax
 from sellersync.core.services import PartnerData, find_or_create_partner, insert_rows, partner_match_key
@@ -122,7 +122,8 @@ def _apply_in_transaction(
             # A new binding is inserted last, with everything: the unique (account, amazon_id) constraint
             # makes a concurrent worker's insert fail, and that worker's whole transaction roll back.
             binding = binding or AmazonOrder(account=account, amazon_id=data.amazon_order_id)
-            binding.sales_order = _create_sales_order(account, data, lookups)
+            binding.sales_order, review_reasons = _create_sales_order(account, data, lookups)
+            binding.needs_review, binding.review_reason = bool(review_reasons), "\n".join(review_reasons)
             outcome = ApplyOutcome.CREATED
         _store_binding(binding, data, is_new)
         _record_event(binding, data, raw_payload, api_version, is_new)
@@ -215,6 +216,8 @@ _BINDING_FIELDS = [
     "attempts",
     "next_retry_at",
     "synced_at",
+    "needs_review",
+    "review_reason",
 ]
 
 
@@ -275,10 +278,17 @@ def _apply_new_version(binding: AmazonOrder, data: OrderData) -> None:
 # --- creating the sales order -------------------------------------------------------------------------
 
 
-def _create_sales_order(account: AmazonAccount, data: OrderData, lookups: ReferenceLookups) -> SalesOrder:
+def _create_sales_order(
+    account: AmazonAccount, data: OrderData, lookups: ReferenceLookups
+) -> tuple[SalesOrder, tuple[str, ...]]:
+    """The confirmed sales order with its delivery or FBA moves, and why its taxes need a review."""
     partner = _customer(account, data, lookups)
     currency = lookups.get("currency", data.currency, lambda: (_currency(data), False))
-    lines = [_order_line(account, data, line, lookups) for line in data.lines]
+    taxes = order_taxes(account.company, data, lookups)
+    lines = [
+        _order_line(account, data, line, tax, lookups)
+        for line, tax in zip(data.lines, taxes.taxes, strict=True)
+    ]
     order = sales_services.create_sales_order(
         account.company,
         partner,
@@ -300,7 +310,7 @@ def _create_sales_order(account: AmazonAccount, data: OrderData, lookups: Refere
         _create_delivery(account, order, data, lookups)
     else:
         _record_fba_shipment(account, order, data, lookups)
-    return order
+    return order, taxes.review_reasons
 
 
 def _currency(data: OrderData) -> Currency:
@@ -367,7 +377,7 @@ def _get_or_create_team(company: Company) -> tuple[SalesTeam, bool]:
 
 
 def _order_line(
-    account: AmazonAccount, data: OrderData, line: LineData, lookups: ReferenceLookups
+    account: AmazonAccount, data: OrderData, line: LineData, tax: Tax | None, lookups: ReferenceLookups
 ) -> sales_services.OrderLineData:
     if line.kind == LineKind.PRODUCT:
         product = lookups.get("sku", line.sku, lambda: _product_for_sku(account, data, line))
@@ -379,7 +389,7 @@ def _order_line(
         product=product,
         description=line.description,
         line_kind=_SALES_LINE_KINDS[line.kind],
-        tax=_tax(account.company, line, lookups),
+        tax=tax,
         tax_amount=line.tax_amount,
         price_include=line.price_includes_tax,
     )
@@ -436,33 +446,6 @@ def _get_or_create_product(
             return product, True
     except IntegrityError:
         return Product.objects.get(company=company, default_code__iexact=code), False
-
-
-def _tax(company: Company, line: LineData, lookups: ReferenceLookups) -> Tax | None:
-    """The tax row labelling Amazon's tax; the amount itself stays Amazon's (`tax_amount`)."""
-    if not line.tax_amount:
-        return None
-    rate = _apparent_rate(line)
-    included = line.price_includes_tax
-    by_amazon = line.tax_collected_by_marketplace
-    name = f"Amazon {rate}%{' incl.' if included else ''}{' (collected by Amazon)' if by_amazon else ''}"
-    defaults = {"rate": rate, "price_include": included, "collected_by_marketplace": by_amazon}
-    return lookups.get("tax", name, lambda: _get_or_create_tax(company, name, defaults))
-
-
-def _get_or_create_tax(company: Company, name: str, defaults: dict[str, Any]) -> tuple[Tax, bool]:
-    try:
-        with transaction.atomic():
-            return Tax.objects.get_or_create(company=company, name=name, defaults=defaults)
-    except IntegrityError:
-        return Tax.objects.get(company=company, name=name), False
-
-
-def _apparent_rate(line: LineData) -> Decimal:
-    untaxed = line.total - line.tax_amount  # with or without tax included, total = untaxed + tax
-    if not untaxed:
-        return Decimal(0)
-    return (line.tax_amount / untaxed * 100).copy_abs().quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --- goods -----------------------------------------------------------------------------------------
