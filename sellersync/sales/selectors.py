@@ -23,7 +23,7 @@ def orders_of_company(company: Company, state: OrderState | None = None) -> Quer
 
 
 def tax_by_rate(order: SalesOrder) -> dict[Decimal | None, Decimal]:
-    """The order's tax amounts added up per tax rate (None: a tax without a fixed rate), untaxed lines apart."""
+    """The order's tax added up per rate (None: a tax without a fixed rate); untaxed lines left out."""
     totals: dict[Decimal | None, Decimal] = {}
     for line in SalesOrderLine.objects.filter(order=order).select_related("tax"):
         if line.tax is not None:

@@ -124,7 +124,6 @@ class AmazonOrderAdmin(admin.ModelAdmin):
                 request, _("%(count)d order(s) were not failed: left as they are.") % {"count": skipped}
             )
 
-
     @admin.action(description=gettext_lazy("Mark taxes as reviewed"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
         count = queryset.filter(needs_review=True).update(needs_review=False)
