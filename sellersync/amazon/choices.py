@@ -34,6 +34,8 @@ class FulfillmentChannel(models.TextChoices):
 class OrderSyncState(models.TextChoices):
     SYNCED = "synced", _("Synchronized")  # the sales order reflects Amazon's latest version
     FAILED = "failed", _("Failed")  # the last attempt failed; see the error, retried with backoff
+    # failed too often or too long: no automatic retry; listed until a retry or a newer version succeeds
+    ATTENTION = "attention", _("Needs attention")
 
 
 class SyncKind(models.TextChoices):

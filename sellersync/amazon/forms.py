@@ -44,6 +44,7 @@ class AmazonAccountForm(forms.ModelForm):
             "sync_interval_minutes",
             "last_order_sync",
             "sales_team",
+            "book_orders_shipped_outside",
             "location",
             "unknown_sku_policy",
             "default_product",

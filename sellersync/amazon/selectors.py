@@ -33,6 +33,15 @@ def failed_orders_due(account: AmazonAccount, now: datetime) -> QuerySet[AmazonO
     )
 
 
+def orders_needing_attention(account: AmazonAccount | None = None) -> QuerySet[AmazonOrder]:
+    """Orders that failed too often or too long: no more automatic retries, listed with their last error
+    until a retry (or a newer version from Amazon) succeeds. Oldest failure first."""
+    orders = AmazonOrder.objects.filter(sync_state=OrderSyncState.ATTENTION)
+    if account is not None:
+        orders = orders.filter(account=account)
+    return orders.order_by("failed_since", "pk")
+
+
 def accounts_with_outbound_work() -> QuerySet[AmazonAccount]:
     """Active accounts with shipments or cancellations still to send, or feeds awaiting Amazon's report."""
     waiting = OutboundMessage.objects.filter(

@@ -31,7 +31,7 @@ from sellersync.amazon.models import (
     OutboundMessage,
     SyncRun,
 )
-from sellersync.amazon.sync.apply import mark_failed
+from sellersync.amazon.sync.failures import failing_orders, mark_failed
 from sellersync.amazon.sync.import_orders import apply_entries, order_source, remember_pii_answer
 from sellersync.amazon.sync.sources import PiiGate
 from sellersync.sales.models import SalesOrder
@@ -152,12 +152,15 @@ def recover_order(account: AmazonAccount, amazon_order_id: str) -> AmazonOrder:
 def retry_failed_orders(
     account: AmazonAccount, *, now: datetime | None = None, due_only: bool = False
 ) -> SyncRun:
-    """Fetch the account's failed orders again by id and apply them (the Retry button; the task passes
-    `due_only=True` to respect each order's backoff)."""
+    """Fetch the account's failed orders again by id and apply the version Amazon has now (the Retry button:
+    every failed order, those needing attention included; the task passes `due_only=True`: only failed
+    orders whose backoff has elapsed, never those needing attention)."""
     now = now or timezone.now()
-    failed = AmazonOrder.objects.filter(account=account, sync_state=OrderSyncState.FAILED)
+    failed = failing_orders(account)
     if due_only:
-        failed = failed.filter(Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now))
+        failed = failed.filter(sync_state=OrderSyncState.FAILED).filter(
+            Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now)
+        )
     ids = list(failed.order_by("amazon_id").values_list("amazon_id", flat=True))
     return _refetch(account, ids, SyncKind.RETRY)
 

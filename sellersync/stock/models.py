@@ -132,6 +132,15 @@ class Picking(models.Model):
     deadline = models.DateTimeField(_("ship by"), null=True, blank=True)
     delivery_deadline = models.DateTimeField(_("deliver by"), null=True, blank=True)
     done_at = models.DateTimeField(_("date done"), null=True, blank=True, editable=False)
+    shipped_outside = models.BooleanField(
+        _("shipped on Amazon"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Done because Amazon reported these goods shipped (e.g. from Seller Central): nothing was sent "
+            "to Amazon for this delivery."
+        ),
+    )
     backorder_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sellersync.amazon import services
 from sellersync.amazon.choices import OrderSyncState, OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, OutboundMessage
-from sellersync.amazon.sync.apply import retry_delay
+from sellersync.amazon.sync.failures import retry_delay
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.sales.choices import OrderState
 from sellersync.stock.choices import PickingState

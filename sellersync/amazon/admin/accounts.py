@@ -9,20 +9,21 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sellersync.amazon import services, views
 from sellersync.amazon.admin.results import report_run
-from sellersync.amazon.choices import SyncRunStatus
+from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, SyncRun
+from sellersync.amazon.sync.failures import failing_orders
 from sellersync.amazon.sync.import_cancellations import sync_cancellations
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.amazon.sync.pickings import sync_pickings
@@ -85,7 +86,15 @@ class AmazonAccountAdmin(admin.ModelAdmin):
         ),
         (
             gettext_lazy("Orders follow-up"),
-            {"fields": ("orders_api", "sync_interval_minutes", "last_order_sync", "sales_team")},
+            {
+                "fields": (
+                    "orders_api",
+                    "sync_interval_minutes",
+                    "last_order_sync",
+                    "sales_team",
+                    "book_orders_shipped_outside",
+                )
+            },
         ),
         (
             gettext_lazy("Stock & products"),
@@ -136,8 +145,32 @@ class AmazonAccountAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        context = {**(extra_context or {}), "developer_mode": developer_mode_enabled(request.user)}
+        context = {
+            **(extra_context or {}),
+            "developer_mode": developer_mode_enabled(request.user),
+            **self._failure_summary(object_id),
+        }
         return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _failure_summary(self, object_id: str) -> dict[str, Any]:
+        """How many of the account's orders failed (retried automatically) or need attention, with links to
+        the Amazon orders list filtered on each."""
+        if not str(object_id).isdigit():
+            return {}
+        counts = dict(
+            failing_orders(AmazonAccount(pk=int(object_id)))
+            .values_list("sync_state")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        changelist = reverse("admin:amazon_amazonorder_changelist")
+        filter_url = f"{changelist}?account__id__exact={object_id}&sync_state__exact="
+        return {
+            "orders_failing": counts.get(OrderSyncState.FAILED, 0),
+            "orders_needing_attention": counts.get(OrderSyncState.ATTENTION, 0),
+            "orders_failing_url": filter_url + OrderSyncState.FAILED,
+            "orders_attention_url": filter_url + OrderSyncState.ATTENTION,
+        }
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from sellersync.amazon import services
 from sellersync.amazon.choices import OrderSyncState
 from sellersync.amazon.models import AmazonOffer, AmazonOrder, AmazonOrderEvent
+from sellersync.amazon.sync.failures import FAILURE_STATES
 
 
 def pretty_json(value: object) -> str:
@@ -83,6 +84,7 @@ class AmazonOrderAdmin(admin.ModelAdmin):
         "sync_state",
         "last_error",
         "attempts",
+        "failed_since",
         "next_retry_at",
         "synced_at",
         "needs_review",
@@ -108,7 +110,7 @@ class AmazonOrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Retry (fetch again from Amazon)"))
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
-        failed = queryset.filter(sync_state=OrderSyncState.FAILED).select_related("account").order_by("pk")
+        failed = queryset.filter(sync_state__in=FAILURE_STATES).select_related("account").order_by("pk")
         recovered = 0
         for binding in failed:
             result = services.recover_order(binding.account, binding.amazon_id)

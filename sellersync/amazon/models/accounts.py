@@ -96,6 +96,16 @@ class AmazonAccount(models.Model):
         verbose_name=_("promotion product"),
     )
     synchronize_fbm_stock = models.BooleanField(_("synchronize FBM stock"), default=False)
+    book_orders_shipped_outside = models.BooleanField(
+        _("book orders shipped outside sellersync"),
+        default=True,
+        help_text=_(
+            "FBM orders that Amazon reports shipped before sellersync shipped them (in Seller Central, or "
+            "while synchronization was failing) become sales orders whose shipped part is delivered from the "
+            "warehouse, without sending anything back to Amazon; open deliveries Amazon reports shipped are "
+            'closed as "Shipped on Amazon". Off: such orders are ignored, as the original connector does.'
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -14,7 +14,8 @@ class AmazonOrder(models.Model):
 
     Unique per (account, Amazon order id): fetching an order twice, or two workers at once, never
     duplicates it.
-    A failed order keeps its binding (without sales order) so that it is retried and visible.
+    A failed order keeps its binding (without sales order) so that it is retried and visible; past a bound
+    of attempts or days it "needs attention" (no more automatic retries) until a look at it succeeds.
     """
 
     account = models.ForeignKey(
@@ -42,10 +43,13 @@ class AmazonOrder(models.Model):
     latest_ship_date = models.DateTimeField(_("ship by"), null=True, blank=True)
     latest_delivery_date = models.DateTimeField(_("deliver by"), null=True, blank=True)
     sync_state = models.CharField(
-        _("sync state"), max_length=8, choices=OrderSyncState.choices, default=OrderSyncState.SYNCED
+        _("sync state"), max_length=12, choices=OrderSyncState.choices, default=OrderSyncState.SYNCED
     )
     last_error = models.TextField(_("last error"), blank=True)
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    failed_since = models.DateTimeField(
+        _("failing since"), null=True, blank=True, help_text=_("First failure of the current series")
+    )
     next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
     synced_at = models.DateTimeField(_("synchronized at"), auto_now=True)
     needs_review = models.BooleanField(

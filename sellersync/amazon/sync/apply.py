@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from sellersync.amazon.choices import FulfillmentChannel, OrderSyncState, UnknownSkuPolicy
 from sellersync.amazon.mappers.errors import MappingError
@@ -24,6 +22,7 @@ from sellersync.amazon.mappers.pii import split_pii
 from sellersync.amazon.mappers.types import CustomerData, LineData, LineKind, OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.sync.export_shipments import mark_shipments_synced_for
+from sellersync.amazon.sync.failures import clear_failure, reset_failure
 from sellersync.amazon.sync.lookups import ReferenceLookups
 from sellersync.amazon.sync.taxes import order_taxes
 from sellersync.core.choices import ProductType
@@ -42,8 +41,6 @@ IMPORTED_STATUSES = {
     FulfillmentChannel.FBA: frozenset({"Shipped"}),
     FulfillmentChannel.FBM: frozenset({"Unshipped", "PartiallyShipped"}),
 }
-RETRY_BASE = timedelta(minutes=5)
-RETRY_MAX = timedelta(hours=12)
 _SALES_LINE_KINDS = {
     LineKind.PRODUCT: SalesLineKind.PRODUCT,
     LineKind.SHIPPING: SalesLineKind.SHIPPING,
@@ -113,11 +110,14 @@ def _apply_in_transaction(
         is_new = binding is None
         if binding is not None and binding.sales_order_id is not None:
             if binding.amazon_updated_at is not None and binding.amazon_updated_at >= data.last_update:
+                clear_failure(binding)  # e.g. a bad copy of this version failed earlier
                 return ApplyResult(ApplyOutcome.UNCHANGED, binding)
             _apply_new_version(binding, data)
             outcome = ApplyOutcome.UPDATED
         else:
             if not _imported(data):
+                if binding is not None:
+                    _settle_unbooked(binding, data)
                 return ApplyResult(ApplyOutcome.SKIPPED, binding)
             # A new binding is inserted last, with everything: the unique (account, amazon_id) constraint
             # makes a concurrent worker's insert fail, and that worker's whole transaction roll back.
@@ -138,6 +138,15 @@ def _imported(data: OrderData) -> bool:
     return data.status in IMPORTED_STATUSES.get(FulfillmentChannel(data.fulfillment_channel), ())
 
 
+def _settle_unbooked(binding: AmazonOrder, data: OrderData) -> None:
+    """A binding without sales order (its order failed before) seen in a version not for the books, e.g.
+    canceled: this successful look settles it (synchronized, Amazon's status kept, nothing booked)."""
+    already_seen = binding.amazon_updated_at is not None and binding.amazon_updated_at >= data.last_update
+    if binding.sync_state == OrderSyncState.SYNCED and already_seen:
+        return
+    _store_binding(binding, data, is_new=False)
+
+
 def bound_order_ids(account: AmazonAccount, amazon_order_ids: Iterable[str]) -> set[str]:
     """Which of these orders have a binding in this account (one query)."""
     return set(
@@ -145,30 +154,6 @@ def bound_order_ids(account: AmazonAccount, amazon_order_ids: Iterable[str]) -> 
             "amazon_id", flat=True
         )
     )
-
-
-def mark_failed(
-    account: AmazonAccount, amazon_order_id: str, reason: str, now: datetime | None = None
-) -> AmazonOrder:
-    """Record that this order failed: the binding (created if needed) keeps the reason and the next retry."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        binding = _locked_binding(account, amazon_order_id) or _create_binding(account, amazon_order_id)
-        binding.sync_state = OrderSyncState.FAILED
-        binding.last_error = reason[:2000]
-        binding.attempts += 1
-        binding.next_retry_at = now + retry_delay(binding.attempts)
-        binding.save(update_fields=["sync_state", "last_error", "attempts", "next_retry_at", "synced_at"])
-    return binding
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 5 min, 10 min, 20 min... capped at 12 hours."""
-    return min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_MAX)
-
-
-def _locked_binding(account: AmazonAccount, amazon_order_id: str) -> AmazonOrder | None:
-    return AmazonOrder.objects.select_for_update().filter(account=account, amazon_id=amazon_order_id).first()
 
 
 _BINDING_ID_SQL = (  # the table name is the model's, never input
@@ -190,15 +175,6 @@ def _existing_binding(account: AmazonAccount, amazon_order_id: str) -> AmazonOrd
     return AmazonOrder.objects.select_for_update().filter(pk=row[0]).first()
 
 
-def _create_binding(account: AmazonAccount, amazon_order_id: str) -> AmazonOrder:
-    """Create the binding; when another worker created it first, wait for it and use theirs."""
-    try:
-        with transaction.atomic():
-            return AmazonOrder.objects.create(account=account, amazon_id=amazon_order_id)
-    except IntegrityError:
-        return AmazonOrder.objects.select_for_update().get(account=account, amazon_id=amazon_order_id)
-
-
 _BINDING_FIELDS = [
     "sales_order",
     "marketplace_id",
@@ -215,6 +191,7 @@ _BINDING_FIELDS = [
     "last_error",
     "attempts",
     "next_retry_at",
+    "failed_since",
     "synced_at",
     "needs_review",
     "review_reason",
@@ -232,10 +209,7 @@ def _store_binding(binding: AmazonOrder, data: OrderData, is_new: bool) -> None:
     binding.buyer_vat_number = data.customer.vat_number[:40]
     binding.latest_ship_date = data.latest_ship_date
     binding.latest_delivery_date = data.latest_delivery_date
-    binding.sync_state = OrderSyncState.SYNCED
-    binding.last_error = ""
-    binding.attempts = 0
-    binding.next_retry_at = None
+    reset_failure(binding)
     if is_new:
         insert_rows([binding])
     else:

@@ -22,7 +22,8 @@ from django.utils import timezone
 from sellersync.amazon.choices import OrdersApi, PiiAccess, SyncKind, SyncRunStatus
 from sellersync.amazon.mappers.errors import MappingError
 from sellersync.amazon.models import AmazonAccount, SyncRun
-from sellersync.amazon.sync.apply import ApplyOutcome, apply_order, bound_order_ids, mark_failed
+from sellersync.amazon.sync.apply import ApplyOutcome, apply_order, bound_order_ids
+from sellersync.amazon.sync.failures import mark_failed
 from sellersync.amazon.sync.lookups import ReferenceLookups, lookups_for_run
 from sellersync.amazon.sync.sources import (
     MappingFailure,

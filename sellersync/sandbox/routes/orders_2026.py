@@ -102,6 +102,11 @@ def get_order(call: Call) -> Reply:
         raise not_found(f"Order {call.path_params['orderId']} was not found.")
     included = _included(call)
     rendered = render_2026.order(order, call.sandbox.now(), included, call.data_elements())
+    fault = call.sandbox.faults.take(call.operation_id, ("invalid_order", "unknown_currency"))
+    if fault == "invalid_order":
+        rendered["orderItems"][0]["product"]["price"]["unitPrice"]["amount"] = "12.3O"
+    elif fault == "unknown_currency":
+        _recurrency(rendered, "XXX")
     return Reply(200, {"order": rendered})
 
 
