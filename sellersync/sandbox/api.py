@@ -197,7 +197,7 @@ async def _run(operation: Operation, sandbox: Sandbox, request: Request) -> Repl
         if sandbox.faults.take(operation.operation_id, ("throttle",)):
             sandbox.limiter.record_throttle(grant.seller_id, operation.limit_key)
             return _quota_exceeded()
-        if not sandbox.limiter.try_acquire(grant.seller_id, operation.limit_key, sandbox.now()):
+        if not sandbox.limiter.try_acquire(grant.seller_id, operation.limit_key, sandbox.rate_clock.now()):
             return _quota_exceeded()
         fault = sandbox.faults.take_fault(
             operation.operation_id, (*BEFORE_HANDLER, *AFTER_HANDLER, "malformed_json")

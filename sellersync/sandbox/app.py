@@ -40,10 +40,16 @@ def create_app(
     time_scale: float = 1.0,
     start_time: datetime | None = None,
     sellers: int = 3,
+    rate_time_scale: float | None = None,
 ) -> Starlette:
     """A fresh sandbox; with `state_path` it resumes sellers, orders, tokens, feeds and clock from it."""
     sandbox = Sandbox(
-        SandboxState(state_path), seed=seed, time_scale=time_scale, start_time=start_time, sellers=sellers
+        SandboxState(state_path),
+        seed=seed,
+        time_scale=time_scale,
+        start_time=start_time,
+        sellers=sellers,
+        rate_time_scale=rate_time_scale,
     )
     routes: list[BaseRoute] = [*lwa.routes(sandbox), *control.routes(sandbox), *documents.routes(sandbox)]
     for section in SP_API_SECTIONS:

@@ -23,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--state", type=Path, default=None, help="SQLite file (default: in memory)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per real second")
+    parser.add_argument(
+        "--rate-time-scale",
+        type=float,
+        default=None,
+        help="the rate-limit buckets' own time scale (default: --time-scale's clock)",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sellers", type=int, default=3)
     parser.add_argument("--reset", action="store_true", help="delete the state file first")
@@ -34,7 +40,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.reset and args.state is not None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.state}{suffix}").unlink(missing_ok=True)
-    app = create_app(args.state, seed=args.seed, time_scale=args.time_scale, sellers=args.sellers)
+    app = create_app(
+        args.state,
+        seed=args.seed,
+        time_scale=args.time_scale,
+        sellers=args.sellers,
+        rate_time_scale=args.rate_time_scale,
+    )
     print(f"SP-API sandbox on http://{args.host}:{args.port} (control API: /_sandbox/sellers)", flush=True)
     # the SP-API routes send their own Date (the simulated clock), as Amazon sends its time
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", date_header=False)

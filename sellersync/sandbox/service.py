@@ -42,7 +42,14 @@ class Sandbox:
     """Everything the routes act on. One instance per app; thread-safe through the state's lock."""
 
     def __init__(
-        self, state: SandboxState, *, seed: int, time_scale: float, start_time: datetime | None, sellers: int
+        self,
+        state: SandboxState,
+        *,
+        seed: int,
+        time_scale: float,
+        start_time: datetime | None,
+        sellers: int,
+        rate_time_scale: float | None = None,
     ) -> None:
         self.state = state
         self.seed = seed
@@ -50,6 +57,9 @@ class Sandbox:
         saved_now = state.get_meta("clock_now")
         start = parse_iso(saved_now) if saved_now else (start_time or datetime.now(UTC))
         self.clock = SimulatedClock(start, time_scale)
+        # The rate-limit buckets refill on this clock: the simulated one, unless told to run apart (a world
+        # that stands still between `advance` calls whose buckets still refill as the client waits).
+        self.rate_clock = self.clock if rate_time_scale is None else SimulatedClock(start, rate_time_scale)
         self.limiter = RateLimiter()
         self.faults = FaultBox()
         # Decoded orders per seller, written through by every save: searches don't re-read the whole file.

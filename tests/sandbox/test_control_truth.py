@@ -1,10 +1,16 @@
-"""Control API for tests comparing the books with Amazon: the orders' truth, shipping an FBM order by hand."""
+"""Control API for tests comparing the books with Amazon: the orders' truth, shipping an FBM order by hand,
+a clock that stands still while the rate-limit buckets refill."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from tests.sandbox.conftest import US, SandboxClient
+import httpx
+
+from sellersync.sandbox.app import create_app
+from sellersync.sandbox.server import serve_in_thread
+from tests.sandbox.conftest import START, US, SandboxClient
 
 V0 = "/orders/v0/orders"
 
@@ -81,3 +87,19 @@ def test_shipping_by_hand_refuses_a_pending_fbm_order_and_too_many_units(sandbox
     )
     assert too_many.status_code == 400
     assert _truth(sandbox)[unshipped_id]["status"] == "Unshipped"
+
+
+def test_a_world_standing_still_keeps_refilling_its_rate_limit_buckets() -> None:
+    # given a sandbox whose clock stands still (time scale 0) but whose buckets run 30 times real time
+    app = create_app(None, seed=7, start_time=START, time_scale=0, rate_time_scale=30)
+    with serve_in_thread(app) as base, httpx.Client(base_url=base) as http:
+        client = SandboxClient(http)
+        headers = client.headers("NA")
+        query = {"MarketplaceIds": US, "CreatedAfter": "2026-02-01T00:00:00Z", "MaxResultsPerPage": "5"}
+        statuses = [http.get(V0, params=query, headers=headers).status_code for _ in range(25)]
+        assert 429 in statuses  # getOrders: burst 20, one token a minute (two real seconds)
+        # when 2.5 real seconds pass (75 bucket seconds: a getOrders token)
+        time.sleep(2.5)
+        # then calls succeed again, while Amazon's clock has not moved
+        assert http.get(V0, params=query, headers=headers).status_code == 200
+        assert http.get("/_sandbox/clock").json()["now"] == "2026-03-02T12:00:00Z"
