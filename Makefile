@@ -5,8 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# The fault campaign (bench/faults.py): rounds, database, seed (empty: a new one), PostgreSQL database
+# (dropped and created) and Redis for DB=postgres.
+ROUNDS ?= 30
+DB ?= sqlite
+SEED ?=
+FAULTS_PG_URL ?= postgres://postgres@127.0.0.1:5432/sellersync_faults
+FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: demo test lint test-sqlite test-postgres bench venv
+.PHONY: demo test lint test-sqlite test-postgres bench faults venv
 
 venv: $(STAMP)
 
@@ -42,3 +49,7 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+faults: $(STAMP)
+	$(BIN)/python -m bench.faults --rounds $(ROUNDS) --db $(DB) $(if $(SEED),--seed $(SEED)) \
+		--postgres-url $(FAULTS_PG_URL) --redis-url $(FAULTS_REDIS_URL)
