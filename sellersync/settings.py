@@ -158,6 +158,8 @@ SPAPI_BASE_URL = os.environ.get("SPAPI_BASE_URL", "")
 SPAPI_LWA_URL = os.environ.get("SPAPI_LWA_URL", "")
 # Runs Amazon's rate limits N times faster: only for the local sandbox started with the same scale.
 SPAPI_TIME_SCALE = float(os.environ.get("SPAPI_TIME_SCALE", "1"))
+# Seconds the SP-API client waits for an answer (a POST whose answer does not come is not resent blindly)
+SPAPI_TIMEOUT = float(os.environ.get("SPAPI_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

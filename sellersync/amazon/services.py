@@ -68,6 +68,7 @@ def client_for_account(account: AmazonAccount) -> SpApiClient:
         lwa_url=_lwa_url(account),
         time_scale=time_scale,
         rate_limiter=limiter,
+        timeout=float(getattr(settings, "SPAPI_TIMEOUT", 30)),
     )
 
 

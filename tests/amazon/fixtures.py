@@ -43,9 +43,21 @@ class Sandbox:
     def cancel(self, order_id: str, by: str = "buyer") -> None:
         self.http.post(f"/_sandbox/orders/{order_id}/cancel", json={"by": by}).raise_for_status()
 
-    def fault(self, operation: str, kind: str, times: int = 1) -> None:
-        body = {"operation": operation, "kind": kind, "times": times}
+    def fault(self, operation: str, kind: str, times: int = 1, **options: Any) -> None:
+        body = {"operation": operation, "kind": kind, "times": times, **options}
         self.http.post("/_sandbox/faults", json=body).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.http.delete("/_sandbox/faults").raise_for_status()
+
+    def truth(self, seller_id: str) -> dict[str, dict[str, Any]]:
+        """What Amazon knows of each order of the seller (status, total, shipped units, packages), by id."""
+        rows = self.http.get("/_sandbox/orders", params={"seller_id": seller_id}).json()
+        return {row["order_id"]: row for row in rows}
+
+    def feeds(self, seller_id: str) -> list[dict[str, Any]]:
+        """Every feed Amazon holds for the seller, oldest first."""
+        return list(self.http.get("/_sandbox/feeds", params={"seller_id": seller_id}).json())
 
     def calls(self, operation: str) -> int:
         """Requests the sandbox answered for this operation (plain operationId), all sellers together."""

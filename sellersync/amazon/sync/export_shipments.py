@@ -9,6 +9,10 @@ After the commit the account's pending shipments are sent:
   per package. Amazon answers at once, so the message is synced or failed with Amazon's error right away.
 - more than that: one POST_ORDER_FULFILLMENT_DATA feed for all of them (three calls whatever the count);
   the messages are `sent` until the processing report is read (`feed_results.check_feed_results`).
+
+confirmShipment is not idempotent. When its answer is lost (`OutcomeUnknown`), and before any message that
+was attempted already is sent again, the order's packages on Amazon (2026 getOrder, PACKAGES) are read: one
+carrying a packageReferenceId of this message's earlier attempts means Amazon took it (synced, not resent).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from sellersync.amazon.sync import feed_results
 from sellersync.core.errors import DomainError
 from sellersync.spapi import order_feeds
 from sellersync.spapi.client import SpApiClient
-from sellersync.spapi.errors import InvalidInput, NotFound, SpApiError
+from sellersync.spapi.errors import InvalidInput, NotFound, OutcomeUnknown, SpApiError
 from sellersync.spapi.models.orders_v0 import ConfirmShipmentOrderItem, PackageDetail
 from sellersync.stock import services as stock_services
 from sellersync.stock.choices import MoveState
@@ -275,7 +279,7 @@ def _confirm_each(
     result = SendResult()
     for index, message in enumerate(messages):
         try:
-            _confirm(client, message)
+            _confirm_once(client, message)
         except (InvalidInput, NotFound) as error:
             feed_results.mark_failed(message, amazon_error_text(error))
             result.failed.append(message)
@@ -294,14 +298,43 @@ def _confirm_each(
     return result
 
 
+def _confirm_once(client: SpApiClient, message: OutboundMessage) -> None:
+    """confirmShipment, never taken twice: an attempted message is first looked for on Amazon.
+
+    When the answer is lost, Amazon is asked at once; if it did not take the package, it is sent once more
+    (a new packageReferenceId). An error of that look-up or of the resend leaves the message pending, and
+    the next pass looks again before sending.
+    """
+    if message.attempts and confirmed_on_amazon(client, message):
+        return
+    try:
+        _confirm(client, message)
+    except OutcomeUnknown:
+        if confirmed_on_amazon(client, message):
+            return
+        logger.info("confirmShipment of message %s was not taken by Amazon: sent again", message.pk)
+        _confirm(client, message)
+
+
+def package_reference_id(message: OutboundMessage, attempt: int) -> str:
+    """Numeric and unique per order, also across retries (Amazon refuses a reused one)."""
+    return str(message.pk * 1000 + attempt)
+
+
+def confirmed_on_amazon(client: SpApiClient, message: OutboundMessage) -> bool:
+    """Whether Amazon lists a package of one of this message's attempts on the order."""
+    ours = {package_reference_id(message, attempt) for attempt in range(1, message.attempts + 1)}
+    order = client.orders.get_order(message.amazon_order_id, included_data=["PACKAGES"])
+    return any(package.package_reference_id in ours for package in order.packages)
+
+
 def _confirm(client: SpApiClient, message: OutboundMessage) -> None:
     payload = message.payload
     message.attempts += 1
     message.sent_at = timezone.now()
     message.save(update_fields=["attempts", "sent_at"])
     package = PackageDetail(
-        # numeric and unique per order, also across retries (Amazon refuses a reused one)
-        package_reference_id=str(message.pk * 1000 + message.attempts),
+        package_reference_id=package_reference_id(message, message.attempts),
         carrier_code=payload["carrier_code"],
         carrier_name=payload["carrier_name"] or None,
         tracking_number=payload["tracking_number"],
