@@ -13,7 +13,7 @@ SEED ?=
 FAULTS_PG_URL ?= postgres://postgres@127.0.0.1:5432/sellersync_faults
 FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: demo test lint test-sqlite test-postgres bench faults venv
+.PHONY: demo test lint test-sqlite test-postgres bench faults venv messages
 
 venv: $(STAMP)
 
@@ -46,6 +46,11 @@ test-postgres: $(STAMP)
 	fi
 
 test: lint test-sqlite test-postgres
+
+# After adding or changing user-facing strings: extract them into sellersync/locale/{zh_Hans,es} and compile
+# the .mo files (needs GNU gettext). Then translate the new msgids and run it again (see CONTRIBUTING.md).
+messages: $(STAMP)
+	$(BIN)/python -m sellersync.catalogues
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

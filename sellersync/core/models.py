@@ -207,7 +207,7 @@ class Product(models.Model):
 
 
 class UserPreference(models.Model):
-    """Per-user switches of the back office, such as developer mode (shows technical fields and buttons)."""
+    """Per-user switches of the back office: developer mode (technical fields, buttons) and the language."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -219,6 +219,13 @@ class UserPreference(models.Model):
         _("developer mode"),
         default=False,
         help_text=_("Shows technical fields and actions, e.g. Last Order Sync and the Sync buttons."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The back office's language for this user; empty: the browser's."),
     )
 
     class Meta:

@@ -23,3 +23,11 @@ def developer_mode_enabled(user: object) -> bool:
     if user_id is None:
         return False
     return UserPreference.objects.filter(user_id=user_id, developer_mode=True).exists()
+
+
+def saved_language(user: object) -> str:
+    """The language code the user chose in the back office, or "" (anonymous, or never chosen)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return ""
+    return UserPreference.objects.filter(user_id=user_id).values_list("language", flat=True).first() or ""

@@ -16,7 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils.translation import gettext
 
-from sellersync.core.models import Company, Currency, Partner, Sequence
+from sellersync.core.models import Company, Currency, Partner, Sequence, UserPreference
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ def find_or_create_partner(company: Company, data: PartnerData, parent: Partner 
 def create_company(name: str, currency: Currency, country_code: str, **extra: object) -> Company:
     """Create a company. Its stock setup (default warehouse, Amazon location) is `stock.services`' job."""
     return Company.objects.create(name=name, currency=currency, country_code=country_code.upper(), **extra)
+
+
+def remember_language(user_id: int, language: str) -> None:
+    """Keep the user's choice of language for the back office (one preference row per user)."""
+    UserPreference.objects.update_or_create(user_id=user_id, defaults={"language": language})
 
 
 def next_reference(company: Company, code: str, prefix: str, padding: int = 5) -> str:
