@@ -4,14 +4,20 @@ Amazon buyers cannot be e-mailed, so the document carries what a buyer (or a tax
 and buyer with VAT numbers, number and date, the Amazon order id, lines with their tax, totals, and the tax
 that Amazon collected and remits. A Unicode TrueType font is used when one is found (setting
 `INVOICE_PDF_FONT`, else DejaVu Sans); otherwise the PDF core font, with characters outside Latin-1 replaced.
+Chinese (and other CJK) text falls back to Noto Sans CJK SC (setting `INVOICE_PDF_CJK_FONT`, else Debian's
+fonts-noto-cjk), embedded as a subset; the font is loaded only for a document that has such text.
+The document is in the active language (the user who prints), or the one given; dates, numbers and money
+are formatted in it.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -22,6 +28,19 @@ DEFAULT_FONT_PATHS = (
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 )
 FONT_NAME = "invoice"
+# (file, face in the collection): face 2 of Noto Sans CJK's collection is the Simplified Chinese one.
+DEFAULT_CJK_FONTS = (("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),)
+CJK_FONT_NAME = "invoice-cjk"
+FIRST_CJK_CODE_POINT = 0x2E80  # CJK radicals; ideographs, kana, hangul and full-width forms come after
+
+
+def _cjk_font() -> tuple[Path, int] | None:
+    configured = getattr(settings, "INVOICE_PDF_CJK_FONT", "")
+    candidates = ([(configured, 0)] if configured else []) + list(DEFAULT_CJK_FONTS)
+    for candidate, face in candidates:
+        if Path(candidate).is_file():
+            return Path(candidate), face
+    return None
 
 
 def _font_path() -> Path | None:
@@ -47,10 +66,20 @@ class _Document:
             self.family = FONT_NAME
         else:
             self.family = "helvetica"
+        self.has_cjk_fallback = False
 
     def text(self, value: object) -> str:
         text = str(value)
+        if self.unicode and not self.has_cjk_fallback and any(ord(c) >= FIRST_CJK_CODE_POINT for c in text):
+            self._add_cjk_fallback()
         return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def _add_cjk_fallback(self) -> None:
+        self.has_cjk_fallback = True
+        font = _cjk_font()
+        if font is not None:
+            self.pdf.add_font(CJK_FONT_NAME, fname=str(font[0]), collection_font_number=font[1])
+            self.pdf.set_fallback_fonts([CJK_FONT_NAME])
 
     def line(self, value: object, size: int = 10, height: float = 6) -> None:
         self.pdf.set_font(self.family, size=size)
@@ -66,7 +95,9 @@ class _Document:
 
 def _money(amount: Decimal, invoice: Invoice) -> str:
     places = invoice.currency.decimal_places
-    return f"{amount:,.{places}f} {invoice.currency_id}"
+    return (
+        f"{formats.number_format(amount, places, use_l10n=True, force_grouping=True)} {invoice.currency_id}"
+    )
 
 
 def _title(invoice: Invoice) -> str:
@@ -92,7 +123,7 @@ def _parties(doc: _Document, invoice: Invoice) -> None:
 
 def _header(doc: _Document, invoice: Invoice) -> None:
     doc.line(_title(invoice), size=16, height=10)
-    doc.line(_("Date: %(date)s") % {"date": invoice.date.isoformat()})
+    doc.line(_("Date: %(date)s") % {"date": formats.date_format(invoice.date, "DATE_FORMAT")})
     doc.line(_("Order: %(order)s") % {"order": invoice.origin})
     if invoice.credited_invoice is not None:
         doc.line(_("Refund of invoice %(number)s") % {"number": invoice.credited_invoice.number})
@@ -105,7 +136,7 @@ def _lines(doc: _Document, invoice: Invoice, lines: list[InvoiceLine]) -> None:
     doc.row([_("Description"), _("Quantity"), _("Untaxed"), _("Tax"), _("Total")], widths)
     for line in lines:
         description = line.description or (str(line.product) if line.product else "")
-        quantity = f"{line.quantity.normalize():f}"
+        quantity = formats.number_format(line.quantity.normalize(), use_l10n=True)
         doc.row(
             [
                 description,
@@ -130,8 +161,13 @@ def _totals(doc: _Document, invoice: Invoice) -> None:
     doc.line(_("Paid through Amazon."))
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice (or credit note) as PDF bytes."""
+def render_invoice_pdf(invoice: Invoice, language: str | None = None) -> bytes:
+    """The invoice (or credit note) as PDF bytes, in `language` or else the active one."""
+    with translation.override(language) if language else nullcontext():
+        return _render(invoice)
+
+
+def _render(invoice: Invoice) -> bytes:
     invoice = Invoice.objects.select_related("company", "partner", "currency", "credited_invoice").get(
         pk=invoice.pk
     )
