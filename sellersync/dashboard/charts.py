@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
+
 WIDTH = 640
 HEIGHT = 260
 LEFT = 70  # room for the value axis labels
@@ -146,7 +148,8 @@ def _grid(top_value: Decimal) -> list[GridLine]:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    """In the active language's number format (1,234.50; 1 234,50 in Spanish)."""
+    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 def _compact(value: Decimal) -> str:
