@@ -73,3 +73,28 @@ def test_an_anonymous_visitor_can_switch_without_a_preference() -> None:
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "es"
     assert UserPreference.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh-hans"),
+        ({"LANGUAGE": "es_MX:es", "LANG": "en_US.UTF-8"}, "es"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ],
+)
+def test_console_commands_speak_the_shells_language(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+) -> None:
+    from django.utils import translation
+
+    from sellersync.cli import _speak_the_shells_language
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with translation.override("en"):
+        _speak_the_shells_language()
+        assert translation.get_language() == expected

@@ -24,6 +24,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sellersync.accounting.models import ExchangeRate
 from sellersync.accounting.rates import set_rate
@@ -62,9 +64,20 @@ class Command(BaseCommand):
         app = create_app(options["sandbox_state"], time_scale=options["time_scale"])
         with serve_in_thread(app, port=options["sandbox_port"]) as sandbox_url:
             accounts = demo_accounts(company, sandbox_url)
-            self.stdout.write(f"SP-API sandbox: {sandbox_url} (x{options['time_scale']:g} time)")
+            self.stdout.write(
+                _("SP-API sandbox: %(url)s (time x%(scale)s)")
+                % {"url": sandbox_url, "scale": f"{options['time_scale']:g}"}
+            )
             for account in accounts:
-                self.stdout.write(f"Amazon account: {account} ({account.marketplaces.count()} marketplaces)")
+                count = account.marketplaces.count()
+                self.stdout.write(
+                    ngettext(
+                        "Amazon account: %(account)s (%(count)d marketplace)",
+                        "Amazon account: %(account)s (%(count)d marketplaces)",
+                        count,
+                    )
+                    % {"account": account, "count": count}
+                )
             if options["setup_only"]:
                 return
             self._serve(options["port"], options["time_scale"], password)
@@ -83,7 +96,10 @@ class Command(BaseCommand):
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop_signal, _raise_keyboard_interrupt)
         self.stdout.write(self.style.SUCCESS(f"\nsellersync: http://127.0.0.1:{port}/"))
-        self.stdout.write(f"login: {DEMO_USER}   password: {password}\nCtrl-C stops everything.")
+        self.stdout.write(
+            _("login: %(user)s   password: %(password)s") % {"user": DEMO_USER, "password": password}
+        )
+        self.stdout.write(_("Ctrl-C stops everything."))
         try:
             while all(child.poll() is None for child in children):
                 try:
@@ -91,7 +107,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     continue
         except KeyboardInterrupt:
-            self.stdout.write("Stopping...")
+            self.stdout.write(_("Stopping..."))
         finally:
             _stop(children)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from sellersync.amazon import services
 from sellersync.amazon.choices import OrderSyncState
@@ -22,5 +23,7 @@ class Command(BaseCommand):
         account = accounts_named(options["account"]).get()
         binding = services.recover_order(account, options["order_id"])
         if binding.sync_state != OrderSyncState.SYNCED or binding.sales_order is None:
-            raise CommandError(f"{binding.amazon_id} failed: {binding.last_error}")
+            raise CommandError(
+                _("%(order)s failed: %(error)s") % {"order": binding.amazon_id, "error": binding.last_error}
+            )
         self.stdout.write(self.style.SUCCESS(f"{binding.amazon_id} -> {binding.sales_order}"))
