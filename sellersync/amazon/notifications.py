@@ -1,6 +1,7 @@
 """E-mails to an account's responsible users: one summary per feed (or confirmShipment pass) listing the
-shipments and cancellations Amazon refused, with Amazon's own error text. Django's e-mail framework sends
-them (the console or file backend in the demo)."""
+shipments and cancellations Amazon refused, with Amazon's own error text, in each recipient's language (their
+back-office choice, else the default). Django's e-mail framework sends them (the console or file backend in
+the demo)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,38 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sellersync.amazon.models import AmazonAccount, OutboundMessage
 
 
-def responsible_addresses(account: AmazonAccount) -> list[str]:
-    """E-mail addresses of the account's responsible users (active ones with an address)."""
+def responsible_addresses_by_language(account: AmazonAccount) -> dict[str, list[str]]:
+    """The responsible users' addresses grouped by the language they chose (the default one if none)."""
     users = account.responsible_users.filter(is_active=True).exclude(email="").order_by("pk")
-    return [user.email for user in users]
+    groups: dict[str, list[str]] = {}
+    for email, language in users.values_list("email", "preference__language"):
+        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    return groups
 
 
 def notify_failed_shipments(
     account: AmazonAccount, failed: Sequence[OutboundMessage], *, feed_id: str
 ) -> int:
-    """Send one summary e-mail about these failed messages; returns the number of e-mails sent (0 or 1)."""
-    recipients = responsible_addresses(account)
-    if not failed or not recipients:
+    """Send the summary about these failed messages, one e-mail per language of the recipients; returns the
+    number of e-mails sent."""
+    if not failed:
         return 0
-    subject = _("Amazon: %(count)d message(s) failed to synchronize (%(account)s)") % {
-        "count": len(failed),
-        "account": account.name,
-    }
-    return send_mail(
-        subject, failure_summary(account, failed, feed_id), settings.DEFAULT_FROM_EMAIL, recipients
-    )
+    sent = 0
+    for language, recipients in responsible_addresses_by_language(account).items():
+        with translation.override(language):
+            subject = _("Amazon: %(count)d message(s) failed to synchronize (%(account)s)") % {
+                "count": len(failed),
+                "account": account.name,
+            }
+            body = failure_summary(account, failed, feed_id)
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return sent
 
 
 def failure_summary(account: AmazonAccount, failed: Sequence[OutboundMessage], feed_id: str) -> str:
