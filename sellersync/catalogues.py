@@ -21,6 +21,7 @@ LOCALE_DIR = SOURCE_DIR / "locale"
 # No line numbers in the references: a moved line must not change the catalogues.
 MAKEMESSAGES_OPTIONS = (
     "--add-location=file",
+    "--no-obsolete",  # a msgid gone from the sources leaves the catalogues
     "--ignore=sandbox/*",  # the sandbox and the SP-API client know nothing of Django nor of its gettext
     "--ignore=spapi/*",
     *(f"--locale={language}" for language in LANGUAGES),

@@ -37,7 +37,7 @@ def translations(catalogue: polib.POFile | polib.MOFile) -> dict[tuple[str, str]
     """(context, msgid) -> msgstr, or the plural forms in order, of the entries that are translated."""
     result: dict[tuple[str, str], object] = {}
     for entry in catalogue:
-        if not entry.msgid or ("fuzzy" in entry.flags):
+        if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags:
             continue
         key = (entry.msgctxt or "", entry.msgid)
         if entry.msgid_plural:
@@ -52,10 +52,12 @@ def test_every_msgid_is_translated_and_none_is_fuzzy(language: str) -> None:
     catalogue = polib.pofile(str(po_path(language)))
 
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    obsolete = [entry.msgid for entry in catalogue.obsolete_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
 
     assert untranslated == [], f"{language}: {len(untranslated)} msgid(s) without translation: {HOW_TO_FIX}"
     assert fuzzy == [], f"{language}: {len(fuzzy)} fuzzy translation(s) to review: {HOW_TO_FIX}"
+    assert obsolete == [], f"{language}: obsolete entries (#~) left: {HOW_TO_FIX}"
     assert len(catalogue) > 600  # every sellersync string, not an empty file
 
 
