@@ -29,7 +29,9 @@ def require_gettext() -> None:
 
 def entry_keys(catalogue: polib.POFile | polib.MOFile) -> set[tuple[str, str, str]]:
     return {
-        (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "") for entry in catalogue if entry.msgid
+        (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+        for entry in catalogue
+        if entry.msgid and not entry.obsolete
     }
 
 
