@@ -25,6 +25,7 @@ from sellersync.accounting.models import (
     JournalLine,
     Reconciliation,
 )
+from sellersync.core.admin_scoping import CompanyScopedAdmin, CompanyScopedFields
 from sellersync.core.errors import DomainError
 
 
@@ -49,14 +50,14 @@ def _run_on_each(
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AccountAdmin(CompanyScopedAdmin):
     list_display = ("code", "name", "kind", "role", "reconcilable", "company", "is_active")
     list_filter = ("company", "kind", "reconcilable", "is_active")
     search_fields = ("code", "name")
 
 
 @admin.register(Journal)
-class JournalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JournalAdmin(CompanyScopedAdmin):
     list_display = ("code", "name", "kind", "company", "default_account", "intermediary_account", "is_active")
     list_filter = ("company", "kind", "is_active")
     search_fields = ("code", "name")
@@ -64,7 +65,7 @@ class JournalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ExchangeRateAdmin(CompanyScopedAdmin):
     """Rates entered by the user: units of the currency per one unit of the company currency, by day."""
 
     list_display = ("date", "currency", "rate", "company_currency", "company")
@@ -81,7 +82,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 LINE_FIELDS = ("account", "partner", "label", "debit", "credit", "amount_currency", "matching_key")
 
 
-class JournalLineInline(admin.TabularInline):  # type: ignore[type-arg]
+class JournalLineInline(CompanyScopedFields, admin.TabularInline):  # type: ignore[type-arg]
     model = JournalLine
     extra = 0
     fields = (*LINE_FIELDS, "reconciliation")
@@ -102,7 +103,8 @@ class JournalLineInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JournalEntryAdmin(CompanyScopedAdmin):
+    company_path = "journal__company"
     list_display = ("__str__", "date", "journal", "ref", "state", "currency", "posted_at")
     list_filter = ("state", "journal__company", "journal", "date")
     search_fields = ("number", "ref", "lines__label", "lines__matching_key")
@@ -156,7 +158,8 @@ class JournalEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(JournalLine)
-class JournalLineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JournalLineAdmin(CompanyScopedAdmin):
+    company_path = "entry__journal__company"
     """Journal items: every line of every entry, read-only, where reconciliation happens."""
 
     list_display = ("entry", "entry_date", "account", "partner", "label", "debit", "credit", "reconciliation")
@@ -206,7 +209,7 @@ class ReconciledLineInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReconciliationAdmin(CompanyScopedAdmin):
     list_display = ("__str__", "company", "created_at")
     list_filter = ("company",)
     readonly_fields = ("company", "created_at")

@@ -19,6 +19,7 @@ from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
 from sellersync.accounting.models import Invoice, InvoiceLine
 from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
 
 INVOICE_LINE_FIELDS = (
@@ -48,7 +49,7 @@ class InvoiceLineInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InvoiceAdmin(CompanyScopedAdmin):
     """Invoices and credit notes, read-only: their amounts come from the sales order."""
 
     list_display = (

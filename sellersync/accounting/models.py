@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sellersync.accounting.choices import AccountKind, AccountRole, EntryState, JournalKind
 from sellersync.core.models import AMOUNT_DIGITS, Company, Currency, Partner
+from sellersync.core.scoping import refuse_other_companies
 
 
 class Account(models.Model):
@@ -91,6 +92,7 @@ class Journal(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
+        refuse_other_companies(self)
         for field in ("default_account", "intermediary_account"):
             account = getattr(self, field)
             if account is not None and account.company_id != self.company_id:

@@ -28,6 +28,7 @@ from sellersync.core.models import (
     Product,
     Tax,
 )
+from sellersync.core.scoping import refuse_other_companies
 
 
 class Invoice(models.Model):
@@ -132,6 +133,9 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number or _("Draft %(kind)s #%(pk)s") % {"kind": self.get_kind_display(), "pk": self.pk}
+
+    def clean(self) -> None:
+        refuse_other_companies(self)
 
     @property
     def is_credit_note(self) -> bool:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -27,7 +28,10 @@ from sellersync.amazon import services
 from sellersync.amazon.choices import Region
 from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import UserPreference
+from sellersync.core.scoping import scope
 
+#: Linking changes an account; developer mode shows the accounts' technical fields and sync buttons.
+CHANGE_ACCOUNT = "amazon.change_amazonaccount"
 STATE_SALT = "sellersync.amazon.oauth-state"
 STATE_MAX_AGE_SECONDS = 600
 SESSION_NONCE_KEY = "amazon_oauth_nonce"
@@ -73,11 +77,12 @@ def _account_from_state(request: HttpRequest, state: str) -> AmazonAccount | Non
     expected_nonce = request.session.get(SESSION_NONCE_KEY)
     if not expected_nonce or not secrets.compare_digest(str(value.get("nonce", "")), str(expected_nonce)):
         return None
-    return AmazonAccount.objects.filter(pk=value.get("account")).first()
+    return scope(AmazonAccount.objects.filter(pk=value.get("account")), request.user).first()
 
 
 @require_GET
 @staff_member_required
+@permission_required(CHANGE_ACCOUNT, raise_exception=True)
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Where Amazon sends the seller back after consent: checks the state, then links the account."""
     account = _account_from_state(request, request.GET.get("state", ""))
@@ -110,6 +115,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @require_POST
 @staff_member_required
+@permission_required(CHANGE_ACCOUNT, raise_exception=True)
 def toggle_developer_mode(request: HttpRequest) -> HttpResponse:
     """Switches the user's developer mode on or off, then goes back to the page they were on."""
     preference, _created = UserPreference.objects.get_or_create(user=request.user)

@@ -3,25 +3,40 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from sellersync.core.models import Company, Currency, Partner, Product, Sequence, Tax
+from sellersync.core.admin_scoping import CompanyScopedAdmin, CompanyScopedFields
+from sellersync.core.models import Company, CompanyMembership, Currency, Partner, Product, Sequence, Tax
+from sellersync.core.scoping import SHARED
 
 
 @admin.register(Currency)
-class CurrencyAdmin(admin.ModelAdmin):
+class CurrencyAdmin(CompanyScopedAdmin):
+    company_path = SHARED  # every company uses them
     list_display = ("code", "name", "decimal_places", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
 
 
+class MembershipInline(CompanyScopedFields, admin.TabularInline):  # type: ignore[type-arg]
+    """The users who belong to the company: they see its records in the back office."""
+
+    model = CompanyMembership
+    extra = 0
+    autocomplete_fields = ("user",)
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(CompanyScopedAdmin):
+    company_path = "pk"
+    inlines = (MembershipInline,)
     list_display = ("name", "currency", "country_code", "vat_number", "pii_retention_days")
     list_filter = ("currency", "country_code")
     search_fields = ("name", "vat_number")
 
 
 @admin.register(Sequence)
-class SequenceAdmin(admin.ModelAdmin):
+class SequenceAdmin(CompanyScopedAdmin):
     list_display = ("company", "code", "prefix", "padding", "next_number")
     list_filter = ("company",)
     search_fields = ("code", "prefix")
@@ -29,7 +44,7 @@ class SequenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tax)
-class TaxAdmin(admin.ModelAdmin):
+class TaxAdmin(CompanyScopedAdmin):
     list_display = ("name", "company", "rate", "price_include", "collected_by_marketplace", "country_code")
     list_filter = ("company", "price_include", "collected_by_marketplace", "country_code", "is_active")
     search_fields = ("name",)
@@ -46,7 +61,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(CompanyScopedAdmin):
     list_display = ("name", "company_name", "city", "postal_code", "country_code", "is_anonymous", "company")
     list_filter = ("company", "is_company", "is_anonymous", "country_code", "is_active", "created_at")
     search_fields = ("name", "company_name", "email", "vat_number", "city", "postal_code")
@@ -56,7 +71,15 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CompanyScopedAdmin):
     list_display = ("name", "default_code", "product_type", "list_price", "sales_tax", "is_active", "company")
     list_filter = ("company", "product_type", "is_active")
     search_fields = ("name", "default_code")
+
+
+@admin.register(CompanyMembership)
+class CompanyMembershipAdmin(CompanyScopedAdmin):
+    list_display = ("user", "company")
+    list_filter = ("company",)
+    search_fields = ("user__username", "user__email", "company__name")
+    autocomplete_fields = ("user",)

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.core.choices import ProductType
+from sellersync.core.scoping import refuse_other_companies
 
 AMOUNT_DIGITS = {"max_digits": 14, "decimal_places": 2}
 PRICE_DIGITS = {"max_digits": 16, "decimal_places": 4}
@@ -168,6 +169,9 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        refuse_other_companies(self)
+
 
 class Product(models.Model):
     """Something sold or bought; `default_code` (the internal reference) is unique per company when set."""
@@ -199,6 +203,9 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.default_code}] {self.name}" if self.default_code else self.name
+
+    def clean(self) -> None:
+        refuse_other_companies(self)
 
     @property
     def needs_delivery(self) -> bool:
@@ -235,3 +242,28 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class CompanyMembership(models.Model):
+    """A user belongs to a company: they see and change that company's records (superusers see all)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="company_memberships",
+        verbose_name=_("user"),
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
+
+    class Meta:
+        verbose_name = _("company membership")
+        verbose_name_plural = _("company memberships")
+        ordering = ("company", "user_id")
+        constraints = [
+            models.UniqueConstraint(fields=("user", "company"), name="%(app_label)s_%(class)s_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sellersync.amazon.choices import FulfillmentChannel
 from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import Company
+from sellersync.core.scoping import companies_of
 from sellersync.dashboard.choices import Dimension
 from sellersync.dashboard.selectors import ReportFilters, marketplace_names
 from sellersync.sales.models import SalesTeam
@@ -40,13 +41,18 @@ class ReportFilterForm(forms.Form):
     )
     period = forms.ChoiceField(label=_("Per"), required=False, choices=PERIOD_CHOICES)
 
-    def __init__(self, data: QueryDict | dict[str, Any] | None = None) -> None:
+    def __init__(self, data: QueryDict | dict[str, Any] | None = None, *, user: Any) -> None:
+        """`user` sees only their companies (`sellersync.core.scoping`), the first one by default."""
         data = data.copy() if data is not None else {}
+        companies = companies_of(user)
         if not data.get("company"):
-            first = Company.objects.order_by("name", "pk").first()
+            first = companies.order_by("name", "pk").first()
             data["company"] = str(first.pk) if first else ""
         super().__init__(data)
-        company = Company.objects.filter(pk=data.get("company") or None).first()
+        company_field = self.fields["company"]
+        assert isinstance(company_field, forms.ModelChoiceField)
+        company_field.queryset = companies
+        company = companies.filter(pk=data.get("company") or None).first()
         if company is not None:
             self._limit_choices_to(company)
 

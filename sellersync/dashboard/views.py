@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,6 +26,8 @@ from sellersync.dashboard.selectors import (
     sales_totals,
 )
 
+#: Both the page and its exports show sales orders (with their Amazon fees).
+VIEW_PERMISSION = "sales.view_salesorder"
 CATEGORY_DIMENSIONS = (Dimension.MARKETPLACE, Dimension.ACCOUNT, Dimension.TEAM, Dimension.CHANNEL)
 MARGIN_ROWS_ON_PAGE = 50
 MARGIN_EXPORTS = ("orders", "products")
@@ -42,8 +44,9 @@ class Section:
 
 @require_GET
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
-    form = ReportFilterForm(request.GET)
+    form = ReportFilterForm(request.GET, user=request.user)
     context: dict[str, Any] = {
         **admin.site.each_context(request),
         "title": _("Sales reporting"),
@@ -78,11 +81,12 @@ def _section(filters: ReportFilters, dimension: Dimension) -> Section:
 
 @require_GET
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def export_csv(request: HttpRequest, report: str) -> HttpResponse:
     """`report` is a dimension (sales rows) or "orders" / "products" (margins); the page's filters apply."""
     if report not in Dimension.values and report not in MARGIN_EXPORTS:
         raise Http404(_("Unknown report"))
-    form = ReportFilterForm(request.GET)
+    form = ReportFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     filters = form.report_filters()

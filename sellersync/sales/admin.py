@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
 from sellersync.sales import services
 from sellersync.sales.models import SalesOrder, SalesOrderEvent, SalesOrderLine, SalesTeam
@@ -74,7 +75,7 @@ class SalesOrderEventInline(admin.TabularInline):
 
 
 @admin.register(SalesOrder)
-class SalesOrderAdmin(admin.ModelAdmin):
+class SalesOrderAdmin(CompanyScopedAdmin):
     list_display = (
         "name",
         "order_date",
@@ -131,7 +132,7 @@ class SalesOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(SalesTeam)
-class SalesTeamAdmin(admin.ModelAdmin):
+class SalesTeamAdmin(CompanyScopedAdmin):
     list_display = ("name", "company", "is_active")
     list_filter = ("company", "is_active")
     search_fields = ("name",)

@@ -23,6 +23,7 @@ from sellersync.core.models import (
     Product,
     Tax,
 )
+from sellersync.core.scoping import refuse_other_companies
 from sellersync.sales.choices import DeliveryStatus, LineKind, OrderEventKind, OrderState
 
 
@@ -99,6 +100,9 @@ class SalesOrder(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        refuse_other_companies(self)
 
 
 class SalesOrderLine(models.Model):

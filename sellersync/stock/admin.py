@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from sellersync.core.admin_scoping import CompanyScopedAdmin
+from sellersync.core.scoping import SHARED, scope
 from sellersync.sales.admin import run_on_each
 from sellersync.stock import selectors, services
 from sellersync.stock.choices import LocationKind
@@ -21,21 +23,22 @@ from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRul
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(CompanyScopedAdmin):
     list_display = ("name", "code", "kind", "is_amazon", "is_active", "company")
     list_filter = ("company", "kind", "is_amazon", "is_active")
     search_fields = ("name", "code")
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
+class WarehouseAdmin(CompanyScopedAdmin):
     list_display = ("name", "code", "stock_location", "company")
     list_filter = ("company",)
     search_fields = ("name", "code")
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(CompanyScopedAdmin):
+    company_path = SHARED  # every company uses them
     list_display = ("name", "amazon_carrier_code", "is_self_delivery", "is_active")
     list_filter = ("is_self_delivery", "is_active")
     search_fields = ("name", "amazon_carrier_code")
@@ -53,7 +56,7 @@ class MoveInline(admin.TabularInline):
 
 
 @admin.register(Picking)
-class PickingAdmin(admin.ModelAdmin):
+class PickingAdmin(CompanyScopedAdmin):
     list_display = (
         "reference",
         "kind",
@@ -88,10 +91,10 @@ class PickingAdmin(admin.ModelAdmin):
 
     def new_transfer_view(self, request: HttpRequest) -> HttpResponse:
         """A manual transfer (e.g. replenishing the Amazon location), created through the stock service."""
-        if not self.has_change_permission(request):
+        if not request.user.has_perm("stock.add_picking"):
             raise PermissionDenied
-        form = TransferForm(request.POST or None)
-        lines = TransferLineFormSet(request.POST or None, prefix="lines")
+        form = TransferForm(request.POST or None, user=request.user)
+        lines = TransferLineFormSet(request.POST or None, prefix="lines", form_kwargs={"user": request.user})
         if request.method == "POST" and form.is_valid() and lines.is_valid():
             transfer_lines = [
                 services.TransferLine(product=line["product"], quantity=line["quantity"])
@@ -137,7 +140,8 @@ class LocationInOrOutFilter(admin.SimpleListFilter):
     parameter_name = "location"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        internal = Location.objects.filter(kind=LocationKind.INTERNAL).order_by("company", "code", "pk")
+        internal = scope(Location.objects.filter(kind=LocationKind.INTERNAL), request.user)
+        internal = internal.order_by("company", "code", "pk")
         return [(str(location.pk), str(location)) for location in internal]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Move]) -> QuerySet[Move]:
@@ -147,7 +151,7 @@ class LocationInOrOutFilter(admin.SimpleListFilter):
 
 
 @admin.register(Move)
-class MoveAdmin(admin.ModelAdmin):
+class MoveAdmin(CompanyScopedAdmin):
     list_display = (
         "date",
         "product",
@@ -176,7 +180,7 @@ class MoveAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReorderRule)
-class ReorderRuleAdmin(admin.ModelAdmin):
+class ReorderRuleAdmin(CompanyScopedAdmin):
     list_display = ("product", "location", "min_quantity", "max_quantity", "on_hand", "is_active", "company")
     list_filter = ("company", "location", "is_active")
     search_fields = ("product__name", "product__default_code")

@@ -1,13 +1,15 @@
-"""Forms of the inventory screens."""
+"""Forms of the inventory screens; their choices are the records of the user's companies."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.core.models import Company, Product
+from sellersync.core.scoping import scope
 from sellersync.stock.choices import LocationKind
 from sellersync.stock.models import Location
 
@@ -23,6 +25,10 @@ class TransferForm(forms.Form):
         Location.objects.filter(kind=LocationKind.INTERNAL, is_active=True), label=_("to")
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices_to_companies_of(self, user)
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         source, destination, company = data.get("source"), data.get("destination"), data.get("company")
@@ -37,6 +43,17 @@ class TransferForm(forms.Form):
 class TransferLineForm(forms.Form):
     product = forms.ModelChoiceField(Product.objects.filter(is_active=True), label=_("product"))
     quantity = forms.DecimalField(label=_("quantity"), min_value=Decimal("0.001"), decimal_places=3)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices_to_companies_of(self, user)
+
+
+def limit_choices_to_companies_of(form: forms.Form, user: Any) -> None:
+    """Narrow every model choice of `form` to the records of the user's companies."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = scope(field.queryset, user)
 
 
 TransferLineFormSet = forms.formset_factory(TransferLineForm, extra=5, min_num=1, validate_min=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.core.models import QUANTITY_DIGITS, Company, Partner, Product
+from sellersync.core.scoping import refuse_other_companies
 from sellersync.sales.models import SalesOrder, SalesOrderLine
 from sellersync.stock.choices import LocationKind, MoveState, PickingKind, PickingState
 
@@ -67,6 +68,9 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        refuse_other_companies(self)
 
 
 class Carrier(models.Model):
@@ -165,6 +169,9 @@ class Picking(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def clean(self) -> None:
+        refuse_other_companies(self)
+
 
 class Move(models.Model):
     """A quantity of one product going from one location to another; done moves make stock on hand."""
@@ -211,6 +218,9 @@ class Move(models.Model):
     def __str__(self) -> str:
         return f"{self.product}: {self.source_location} > {self.destination_location}"
 
+    def clean(self) -> None:
+        refuse_other_companies(self)
+
 
 class ReorderRule(models.Model):
     """Keep a location between `min_quantity` and `max_quantity` by transfers from `source_location`."""
@@ -243,3 +253,6 @@ class ReorderRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} @ {self.location}"
+
+    def clean(self) -> None:
+        refuse_other_companies(self)

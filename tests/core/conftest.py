@@ -6,6 +6,7 @@ from tests.core.fixtures import (  # noqa: F401
     eur,
     lamp,
     mug,
+    other_company,
     shipping_product,
     vat_excluded,
     vat_included,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,27 @@ def vat_included(company: Company) -> Tax:
 @pytest.fixture
 def vat_excluded(company: Company) -> Tax:
     return Tax.objects.create(company=company, name="VAT 20%", rate=Decimal("20"), price_include=False)
+
+
+def make_member(username: str, companies: list[Company], permissions: list[str]) -> Any:
+    """A staff user belonging to `companies`, holding `permissions` ("app_label.codename")."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from sellersync.core.models import CompanyMembership
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
+    for company in companies:
+        CompanyMembership.objects.create(user=user, company=company)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+@pytest.fixture
+def other_company(eur: Currency) -> Company:
+    """A second company, whose records the first company's users must never see."""
+    return create_company("Contoso GmbH", eur, "de")

@@ -27,6 +27,7 @@ from sellersync.amazon.sync.failures import failing_orders
 from sellersync.amazon.sync.import_cancellations import sync_cancellations
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.amazon.sync.pickings import sync_pickings
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.selectors import developer_mode_enabled
 
 
@@ -51,7 +52,7 @@ SYNCHRONIZERS: dict[str, Callable[[AmazonAccount], SyncRun | None]] = {
 
 
 @admin.register(AmazonAccount)
-class AmazonAccountAdmin(admin.ModelAdmin):
+class AmazonAccountAdmin(CompanyScopedAdmin):
     form = AmazonAccountForm
     change_form_template = "admin/amazon/amazonaccount/change_form.html"
     list_display = (
@@ -196,7 +197,7 @@ class AmazonAccountAdmin(admin.ModelAdmin):
         ]
 
     def _account_for_change(self, request: HttpRequest, pk: int) -> AmazonAccount:
-        account = get_object_or_404(AmazonAccount, pk=pk)
+        account = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, account):
             raise PermissionDenied
         return account

@@ -16,6 +16,7 @@ from sellersync.amazon import services
 from sellersync.amazon.choices import OrderSyncState
 from sellersync.amazon.models import AmazonOffer, AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.sync.failures import FAILURE_STATES
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 
 
 def pretty_json(value: object) -> str:
@@ -42,7 +43,8 @@ class AmazonOrderEventInline(admin.TabularInline):
 
 
 @admin.register(AmazonOrder)
-class AmazonOrderAdmin(admin.ModelAdmin):
+class AmazonOrderAdmin(CompanyScopedAdmin):
+    company_path = "account__company"
     list_display = (
         "amazon_id",
         "account",
@@ -133,7 +135,8 @@ class AmazonOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(AmazonOffer)
-class AmazonOfferAdmin(admin.ModelAdmin):
+class AmazonOfferAdmin(CompanyScopedAdmin):
+    company_path = "account__company"
     list_display = ("sku", "product", "account", "marketplace_id", "asin", "fulfillment_channel")
     list_filter = ("account", "marketplace_id", "fulfillment_channel")
     search_fields = ("sku", "asin", "product__name", "product__default_code")

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from sellersync.amazon.choices import SyncRunStatus
 from sellersync.amazon.models import OutboundMessage, SyncRun
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CompanyScopedAdmin):
     """A record of what happened: shown, never edited or added by hand."""
+
+    company_path = "account__company"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

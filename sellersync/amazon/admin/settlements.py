@@ -15,6 +15,7 @@ from sellersync.amazon.models import AmazonAccount, AmazonSettlement, AmazonSett
 from sellersync.amazon.models.settlements import SettlementMatch
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
+from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
 from sellersync.spapi.errors import SpApiError
 
@@ -44,7 +45,8 @@ class SettlementLineInline(admin.TabularInline):
 
 
 @admin.register(AmazonSettlement)
-class AmazonSettlementAdmin(admin.ModelAdmin):
+class AmazonSettlementAdmin(CompanyScopedAdmin):
+    company_path = "account__company"
     list_display = (
         "started_at",
         "ended_at",
@@ -121,7 +123,8 @@ class AmazonSettlementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AmazonSettlementLine)
-class AmazonSettlementLineAdmin(admin.ModelAdmin):
+class AmazonSettlementLineAdmin(CompanyScopedAdmin):
+    company_path = "settlement__account__company"
     list_display = ("settlement", *LINE_FIELDS[1:])
     list_filter = ("match", "event_type", "kind", "settlement__account")
     search_fields = ("amazon_order_id", "sku", "amount_type", "reason")

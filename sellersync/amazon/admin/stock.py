@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from sellersync.amazon.models import AmazonAccount, FbaInventoryLevel
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_fba_inventory import amazon_location_of, import_fba_inventory
+from sellersync.core.admin_scoping import CompanyScopedAdmin
+from sellersync.core.scoping import scope
 from sellersync.spapi.errors import SpApiError
 from sellersync.stock import services as stock_services
 from sellersync.stock.admin import MoveAdmin
@@ -43,7 +45,8 @@ class DifferenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(FbaInventoryLevel)
-class FbaInventoryLevelAdmin(admin.ModelAdmin):
+class FbaInventoryLevelAdmin(CompanyScopedAdmin):
+    company_path = "account__company"
     list_display = (
         "sku",
         "product",
@@ -105,12 +108,13 @@ class AmazonAccountMoveFilter(admin.SimpleListFilter):
     parameter_name = "amazon_account"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(str(account.pk), str(account)) for account in AmazonAccount.objects.order_by("name", "pk")]
+        accounts = scope(AmazonAccount.objects.order_by("name", "pk"), request.user)
+        return [(str(account.pk), str(account)) for account in accounts]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Move]) -> QuerySet[Move]:
         if not self.value():
             return queryset
-        account = AmazonAccount.objects.filter(pk=self.value()).first()
+        account = scope(AmazonAccount.objects.filter(pk=self.value()), request.user).first()
         if account is None:
             return queryset.none()
         location = amazon_location_of(account)

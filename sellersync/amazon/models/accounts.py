@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sellersync.amazon.choices import FulfillmentChannel, OrdersApi, PiiAccess, Region, UnknownSkuPolicy
 from sellersync.amazon.fields import EncryptedTextField
+from sellersync.core.scoping import refuse_other_companies
 
 
 def _default_last_order_sync():  # type: ignore[no-untyped-def]
@@ -120,6 +121,9 @@ class AmazonAccount(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        refuse_other_companies(self)
+
     @property
     def has_credentials(self) -> bool:
         return bool(self.lwa_client_id and self.lwa_client_secret and self.refresh_token)
@@ -192,3 +196,6 @@ class AmazonOffer(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+    def clean(self) -> None:
+        refuse_other_companies(self, self.account.company_id if self.account_id else None)
