@@ -33,6 +33,8 @@ REGION_BOOKS = {"NA": ("USD", "us"), "EU": ("GBP", "gb"), "FE": ("JPY", "jp")}
 BOOKED_FBA = frozenset({"Shipped"})
 BOOKED_FBM = frozenset({"Unshipped", "PartiallyShipped", "Shipped"})
 DEFECT_KINDS = ("dup", "missed", "status_off", "cents_off")
+#: Binding states of an order whose last look failed (retried with backoff, or needing attention).
+FAILURE_STATES = frozenset({"failed", "attention"})
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,14 @@ def _order_defects(
     for row in booked:
         defects += _booked_defects(order, row)
     for row in rows:
-        if row["sync_state"] == "failed" and not (must_book and not booked):
+        if row["sync_state"] in FAILURE_STATES and not (must_book and not booked):
             error = row["last_error"][:200]
             defects.append(
-                Defect("status_off", order_id, f"{channel} {status} on Amazon, binding failed: {error}")
+                Defect(
+                    "status_off",
+                    order_id,
+                    f"{channel} {status} on Amazon, binding {row['sync_state']}: {error}",
+                )
             )
     return defects
 
