@@ -75,7 +75,8 @@ class SandboxWorld:
             "--rate-time-scale", str(RATE_TIME_SCALE),
             "--seed", str(self.seed), "--state", str(self.state),
         ]  # fmt: skip
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        with (self.state.parent / "sandbox.log").open("ab") as log:  # e.g. connections dropped on purpose
+            self._process = subprocess.Popen(command, stdout=log, stderr=log)
         _wait_until_up(self.base_url, self._process)
 
     def stop(self) -> None:
