@@ -13,7 +13,7 @@ SEED ?=
 FAULTS_PG_URL ?= postgres://postgres@127.0.0.1:5432/sellersync_faults
 FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: demo test lint test-sqlite test-postgres bench faults venv messages
+.PHONY: demo test lint test-sqlite test-postgres bench bench-scale faults venv messages
 
 venv: $(STAMP)
 
@@ -54,6 +54,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 50 sellers x 2,000 orders, 4 worker processes on PostgreSQL + Redis (many minutes; see bench/bench_scale.py)
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench scale
 
 faults: $(STAMP)
 	$(BIN)/python -m bench.faults --rounds $(ROUNDS) --db $(DB) $(if $(SEED),--seed $(SEED)) \

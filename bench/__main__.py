@@ -1,4 +1,7 @@
-"""Run the benchmarks: `python -m bench [name ...]` (names are module suffixes, e.g. `api_calls`)."""
+"""Run the benchmarks: `python -m bench [name ...]` (names are module suffixes, e.g. `api_calls`).
+
+Without names every benchmark runs but the long ones (LONG: `make bench-scale` runs the scale run).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,17 @@ import sys
 import time
 from pathlib import Path
 
+#: Benchmarks that take many minutes: run only when named.
+LONG = frozenset({"bench_scale"})
+
 
 def _bench_modules(selected: list[str]) -> list[str]:
     names = sorted(
         m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_")
     )
     if selected:
-        names = [n for n in names if n.removeprefix("bench_") in selected or n in selected]
-    return names
+        return [n for n in names if n.removeprefix("bench_") in selected or n in selected]
+    return [n for n in names if n not in LONG]
 
 
 def main(argv: list[str]) -> int:
