@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bench.faults_world import RATE_TIME_SCALE
+from bench.faults_world import CLIENT_TIMEOUT_SECONDS, RATE_TIME_SCALE
 
 PG_ADMIN_DATABASE = "postgres"
 REGION_BOOKS = {"NA": ("USD", "us"), "EU": ("GBP", "gb"), "FE": ("JPY", "jp")}
@@ -49,6 +49,7 @@ def prepare_database(engine: str, var_dir: str, postgres_url: str, redis_url: st
     os.environ["SELLERSYNC_VAR_DIR"] = var_dir
     # the client's buckets and backoff run as fast as the sandbox's buckets
     os.environ["SPAPI_TIME_SCALE"] = str(RATE_TIME_SCALE)
+    os.environ["SPAPI_TIMEOUT"] = str(CLIENT_TIMEOUT_SECONDS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellersync.settings")
     if engine == "postgres":
         _recreate_postgres_database(postgres_url)

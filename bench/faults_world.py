@@ -39,8 +39,10 @@ SYNC_OPERATIONS = (
 PAGE_FAULTS = {"invalid_order": ("getOrders", "searchOrders"), "unknown_currency": ("searchOrders",)}
 #: Fault kinds the sync never meets (feeds, documents): not armed.
 NOT_FOR_SYNC = {"expired_url", "feed_unspecified_errors"}
-#: Kinds that hold an answer `timeout_seconds` (real seconds): kept short so that rounds stay fast.
+#: Kinds that hold an answer `timeout_seconds` (real seconds): up to half again the client's timeout, so
+#: that some answers come in time and others after the client gave up (a `slow` one was taken by Amazon).
 HELD_FAULTS = {"timeout", "slow"}
+CLIENT_TIMEOUT_SECONDS = 2.0
 OPEN_STATUSES = ("Pending", "Unshipped", "PartiallyShipped")
 #: Amazon's rate limits run this many times real time (the client is told the same: SPAPI_TIME_SCALE).
 RATE_TIME_SCALE = 3600
@@ -165,7 +167,7 @@ class SandboxWorld:
         operation = rng.choice(PAGE_FAULTS.get(kind, SYNC_OPERATIONS))
         body: dict[str, Any] = {"operation": operation, "kind": kind, "times": rng.choice((1, 1, 2, 3, 6))}
         if kind in HELD_FAULTS:
-            body["timeout_seconds"] = round(rng.uniform(0.05, 0.6), 2)
+            body["timeout_seconds"] = round(rng.uniform(0.05, 1.5 * CLIENT_TIMEOUT_SECONDS), 2)
         response = self.http.post("/_sandbox/faults", json=body)
         response.raise_for_status()
         return f"{kind}x{body['times']}@{operation}"
