@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,10 +74,8 @@ def _recreate_postgres_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def create_accounts(
-    sellers: list[dict[str, Any]], base_url: str, amazon_now: datetime, v0_region: str
-) -> None:
-    """One account per sandbox seller (a company each), synchronized from five days before Amazon's now."""
+def create_accounts(sellers: list[dict[str, Any]], base_url: str, since: datetime, v0_region: str) -> None:
+    """One account per sandbox seller (a company each), whose first order sync starts at `since`."""
     from sellersync.amazon.models import AmazonAccount
     from sellersync.core.models import Currency
     from sellersync.core.services import create_company
@@ -91,7 +89,7 @@ def create_accounts(
             lwa_client_secret=seller["client_secret"], refresh_token=seller["refresh_token"],
             api_base_url=base_url, lwa_token_url=f"{base_url}/auth/o2/token",
             orders_api="v0" if seller["region"] == v0_region else "2026-01-01",
-            last_order_sync=amazon_now - timedelta(days=5),
+            last_order_sync=since,
         )  # fmt: skip
 
 

@@ -2,8 +2,8 @@
 
 A child runs what the worker's `sync_account` task runs, for every account in a random order: the order
 sync, then the retry of failed orders whose backoff elapsed (on Amazon's clock, which the campaign moves by
-hours). The final, clean sync also retries every failed order and runs the gap audit when there is one.
-The child's output goes to a log file of the campaign's folder.
+hours). At a checkpoint a clean sync retries every failed order, then the repair step runs (see
+`sync_every_account`). The child's output goes to the campaign's folder (syncs.log).
 """
 
 from __future__ import annotations
@@ -15,35 +15,49 @@ import statistics
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 #: A sync still running after this many seconds is killed and reported (the campaign must not hang).
 HUNG_AFTER_SECONDS = 180.0
 
 
-def sync_every_account(*, final: bool, amazon_now: datetime, order_seed: int) -> int:
-    """One sync of every active account (in the child); 0 when every run succeeded, 1 otherwise."""
-    from sellersync.amazon import selectors, services
+def sync_every_account(mode: str, amazon_now: datetime, order_seed: int, since: datetime | None) -> int:
+    """One sync of every active account, in the child; 0 when every run succeeded, 1 otherwise.
+
+    `round`: the order sync, then the retry of failed orders due by Amazon's clock (the worker's task);
+    `clean`: the order sync, then every failed order retried (the Retry button);
+    `repair`: the gap audit where there is one, else a forced re-sync (the cursor moved back to `since`).
+    """
     from sellersync.amazon.admin.results import describe_run
     from sellersync.amazon.choices import SyncRunStatus
     from sellersync.amazon.models import AmazonAccount
-    from sellersync.amazon.sync.import_orders import sync_orders
 
     accounts = list(AmazonAccount.objects.filter(is_active=True).order_by("pk"))
     random.Random(order_seed).shuffle(accounts)
     failed = False
     for account in accounts:
-        runs = [sync_orders(account)]
-        if final:
-            runs.append(services.retry_failed_orders(account))
-        elif selectors.failed_orders_due(account, amazon_now).exists():
-            runs.append(services.retry_failed_orders(account, now=amazon_now, due_only=True))
-        for run in runs:
+        for run in _account_runs(account, mode, amazon_now, since):
             print(f"{account.name}: {describe_run(run)}", flush=True)
             failed = failed or run.status == SyncRunStatus.FAILED
     return int(failed)
+
+
+def _account_runs(account: Any, mode: str, amazon_now: datetime, since: datetime | None) -> Iterator[Any]:
+    from sellersync.amazon import selectors, services
+    from sellersync.amazon.sync.import_orders import advance_cursor, sync_orders
+
+    if mode == "repair":
+        assert since is not None
+        advance_cursor(account, since)  # "force synchronization": the cursor moved back by hand
+    yield sync_orders(account)
+    if mode in ("clean", "repair"):
+        yield services.retry_failed_orders(account)
+    elif selectors.failed_orders_due(account, amazon_now).exists():
+        yield services.retry_failed_orders(account, now=amazon_now, due_only=True)
 
 
 @dataclass
@@ -68,7 +82,14 @@ class SyncRunner:
     hung: int = 0
 
     def run_wave(
-        self, rng: random.Random, amazon_now: datetime, *, concurrent: int, kill_chance: float, final: bool
+        self,
+        rng: random.Random,
+        amazon_now: datetime,
+        *,
+        concurrent: int = 1,
+        kill_chance: float = 0.0,
+        mode: str = "round",
+        since: datetime | None = None,
     ) -> list[SyncOutcome]:
         """Start `concurrent` syncs at once; each may be SIGKILLed at a random moment; wait for all."""
         outcomes = []
@@ -76,13 +97,13 @@ class SyncRunner:
             kill_at = None
             if rng.random() < kill_chance:
                 kill_at = rng.uniform(0.0, 1.3 * statistics.median(self.durations[-50:]))
-            pid = self._fork(final, amazon_now, rng.randrange(1 << 30))
+            pid = self._fork(mode, amazon_now, rng.randrange(1 << 30), since)
             outcomes.append(SyncOutcome(pid, time.monotonic(), kill_at))
         self.started += len(outcomes)
         self._wait(outcomes)
         return outcomes
 
-    def _fork(self, final: bool, amazon_now: datetime, order_seed: int) -> int:
+    def _fork(self, mode: str, amazon_now: datetime, order_seed: int, since: datetime | None) -> int:
         from django.db import connections
 
         connections.close_all()  # the child opens its own
@@ -96,11 +117,9 @@ class SyncRunner:
             log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             os.dup2(log, 1)
             os.dup2(log, 2)
-            print(
-                f"--- sync pid {os.getpid()} final={final} amazon_now={amazon_now:%Y-%m-%d %H:%M}", flush=True
-            )
+            print(f"--- sync pid {os.getpid()} {mode} amazon_now={amazon_now:%Y-%m-%d %H:%M}", flush=True)
             random.seed()
-            code = sync_every_account(final=final, amazon_now=amazon_now, order_seed=order_seed)
+            code = sync_every_account(mode, amazon_now, order_seed, since)
         except BaseException:  # the child must never return into the campaign's code
             traceback.print_exc()
         finally:
