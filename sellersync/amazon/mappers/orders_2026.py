@@ -30,6 +30,7 @@ from sellersync.amazon.mappers.lines import (
 )
 from sellersync.amazon.mappers.statuses import STATUSES_WITHOUT_PRICES, fulfillment_channel, v0_status
 from sellersync.amazon.mappers.types import AddressData, CustomerData, OrderData
+from sellersync.spapi.marketplaces import Marketplace
 from sellersync.spapi.models import orders_2026 as api
 
 # The includedData a synchronizer must ask for so that an order maps completely.
@@ -165,7 +166,10 @@ def _order_currency(order: api.Order) -> str:
         price = item.product.price
         if price and price.unit_price:
             return price.unit_price.currency_code
-    raise MappingError(order.order_id, "proceeds.grandTotal.currencyCode", "no currency")
+    try:  # an order sent without prices (canceled before Amazon priced it): the marketplace's currency
+        return Marketplace.from_id(order.sales_channel.marketplace_id or "").currency
+    except ValueError as error:
+        raise MappingError(order.order_id, "proceeds.grandTotal.currencyCode", "no currency") from error
 
 
 def _amount(order_id: str, currency: str, money: api.Money | None, field: str) -> Decimal:
