@@ -28,6 +28,7 @@ class AccountRole(models.TextChoices):
     REFUNDS = "refunds", _("Sales refunds")  # contra-revenue for refunds and credit notes
     TAX_PAYABLE = "tax_payable", _("Tax payable")  # tax the seller collected and must remit itself
     TAX_MARKETPLACE = "tax_marketplace", _("Tax collected by marketplace")  # tax Amazon collects and remits
+    TAX_RECEIVABLE = "tax_receivable", _("Tax receivable")  # input tax charged to the seller, deductible
     AMAZON_FEES = "amazon_fees", _("Amazon fees")  # commissions and fees billed by Amazon
     EQUITY = "equity", _("Equity")  # opening balances and retained earnings
     EXCHANGE_GAIN = "exchange_gain", _("Exchange gains")  # foreign amounts settled for more than booked

@@ -45,7 +45,7 @@ from sellersync.accounting.services import (
     record_entry,
 )
 from sellersync.core.errors import DomainError, InvalidTransition
-from sellersync.core.models import Company
+from sellersync.core.models import Company, Tax
 from sellersync.sales.choices import OrderState
 from sellersync.sales.models import SalesOrder, SalesOrderLine
 
@@ -336,25 +336,30 @@ def entry_lines(invoice: Invoice) -> list[LineData]:
 
 
 def _tax_lines(invoice: Invoice, invoice_lines: list[InvoiceLine], sign: int) -> list[LineData]:
+    """One tax line per tax (with its taxable base, for the VAT report); lines without a tax row apart."""
     company = invoice.company
-    seller_tax: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    marketplace_tax: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    taxes: dict[int | None, tuple[Tax | None, Decimal, Decimal]] = {}
     for line in invoice_lines:
-        name = line.tax.name if line.tax is not None else gettext("Tax")
-        target = marketplace_tax if line.tax_collected_by_marketplace else seller_tax
-        target[name] += line.tax_amount
+        tax, amount, base = taxes.get(line.tax_id, (line.tax, ZERO, ZERO))
+        taxes[line.tax_id] = (tax, amount + line.tax_amount, base + line.subtotal)
     lines = []
     payable = get_account(company, AccountRole.TAX_PAYABLE)
-    for name, amount in seller_tax.items():
-        if amount:
-            lines.append(_signed(payable, -sign * amount, partner=invoice, label=name))
     collected = get_account(company, AccountRole.TAX_MARKETPLACE)
-    for name, amount in marketplace_tax.items():
-        if amount:
-            due = gettext("%(tax)s, remitted by the marketplace") % {"tax": name}
-            paid = gettext("%(tax)s, paid by the buyer to the marketplace") % {"tax": name}
-            lines.append(_signed(collected, -sign * amount, partner=invoice, label=due))
-            lines.append(_signed(collected, sign * amount, partner=invoice, label=paid))
+    for tax, amount, base in taxes.values():
+        if not amount:
+            continue
+        name = tax.name if tax is not None else gettext("Tax")
+        if tax is None or not tax.collected_by_marketplace:
+            lines.append(
+                _signed(payable, -sign * amount, partner=invoice, label=name, tax=tax, base=-sign * base)
+            )
+            continue
+        due = gettext("%(tax)s, remitted by the marketplace") % {"tax": name}
+        paid = gettext("%(tax)s, paid by the buyer to the marketplace") % {"tax": name}
+        lines.append(
+            _signed(collected, -sign * amount, partner=invoice, label=due, tax=tax, base=-sign * base)
+        )
+        lines.append(_signed(collected, sign * amount, partner=invoice, label=paid))
     return lines
 
 
@@ -362,9 +367,21 @@ def _label(line: InvoiceLine) -> str:
     return (line.description or str(line.product or ""))[:256]
 
 
-def _signed(account: Account, amount: Decimal, *, partner: Invoice, label: str, key: str = "") -> LineData:
-    """A line of the invoice's customer: a debit for a positive amount, a credit for a negative one."""
-    return LineData.signed(account, amount, partner=partner.partner, label=label, matching_key=key)
+def _signed(
+    account: Account,
+    amount: Decimal,
+    *,
+    partner: Invoice,
+    label: str,
+    key: str = "",
+    tax: Tax | None = None,
+    base: Decimal | None = None,
+) -> LineData:
+    """A line of the invoice's customer: a debit for a positive amount, a credit for a negative one; a tax
+    line's `base` is signed the same way as its amount."""
+    return LineData.signed(
+        account, amount, partner=partner.partner, label=label, matching_key=key, tax=tax, tax_base=base
+    )
 
 
 def receivable_line(invoice: Invoice) -> JournalLine | None:

@@ -200,6 +200,22 @@ class JournalLine(models.Model):
         db_index=True,
         help_text=_("A reference lines to reconcile share, e.g. an Amazon order id or a settlement id."),
     )
+    tax = models.ForeignKey(
+        "core.Tax",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tax"),
+        help_text=_("The tax this line books (the VAT report reads it), on tax accounts only."),
+    )
+    tax_base = models.DecimalField(
+        _("taxable base"),
+        **AMOUNT_DIGITS,
+        null=True,
+        blank=True,
+        help_text=_("The amount the tax was computed on, in the company currency, signed like the line."),
+    )
     reconciliation = models.ForeignKey(
         Reconciliation,
         on_delete=models.SET_NULL,

@@ -75,6 +75,7 @@ def convert_lines(lines: Sequence[LineData], rate: Decimal, places: int, *, abso
             debit=max(amount, ZERO),
             credit=max(-amount, ZERO),
             amount_currency=line.debit - line.credit,
+            tax_base=None if line.tax_base is None else to_company_currency(line.tax_base, rate, places),
         )
         for line, amount in zip(lines, signed, strict=True)
     ]

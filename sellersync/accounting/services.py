@@ -22,7 +22,7 @@ from sellersync.accounting.choices import AccountKind, AccountRole, EntryState, 
 from sellersync.accounting.errors import InvalidEntry, ReconciliationError, UnbalancedEntry
 from sellersync.accounting.models import Account, Journal, JournalEntry, JournalLine, Reconciliation
 from sellersync.core.errors import InvalidTransition
-from sellersync.core.models import Company, Currency, Partner
+from sellersync.core.models import Company, Currency, Partner, Tax
 from sellersync.core.services import next_reference
 
 ZERO = Decimal("0")
@@ -40,6 +40,7 @@ DEFAULT_CHART: dict[AccountRole, tuple[str, str, AccountKind, bool]] = {
     AccountRole.BANK: ("1200", "Bank", AccountKind.ASSET, False),
     AccountRole.AMAZON_INTERMEDIARY: ("1250", "Amazon Payments (intermediary)", AccountKind.ASSET, True),
     AccountRole.BANK_SUSPENSE: ("1290", "Bank suspense", AccountKind.ASSET, True),
+    AccountRole.TAX_RECEIVABLE: ("1400", "Tax receivable (input VAT)", AccountKind.ASSET, False),
     AccountRole.PAYABLE: ("2100", "Accounts payable", AccountKind.LIABILITY, True),
     AccountRole.TAX_PAYABLE: ("2200", "Tax payable", AccountKind.LIABILITY, False),
     AccountRole.TAX_MARKETPLACE: ("2210", "Tax collected by marketplace", AccountKind.LIABILITY, False),
@@ -136,6 +137,8 @@ class LineData:
     label: str = ""
     amount_currency: Decimal | None = None
     matching_key: str = ""
+    tax: Tax | None = None  # on a tax line: the tax it books
+    tax_base: Decimal | None = None  # ... and its taxable base, signed like the line (debit positive)
 
     @classmethod
     def signed(
@@ -147,6 +150,8 @@ class LineData:
         label: str = "",
         amount_currency: Decimal | None = None,
         matching_key: str = "",
+        tax: Tax | None = None,
+        tax_base: Decimal | None = None,
     ) -> LineData:
         """A debit for a positive amount, a credit for a negative one."""
         return cls(
@@ -157,6 +162,8 @@ class LineData:
             label=label[:256],
             amount_currency=amount_currency,
             matching_key=matching_key[:128],
+            tax=tax,
+            tax_base=tax_base,
         )
 
 
@@ -234,6 +241,8 @@ def create_entry(
                 credit=line.credit,
                 amount_currency=line.amount_currency,
                 matching_key=line.matching_key,
+                tax=line.tax,
+                tax_base=line.tax_base,
             )
             for line in lines
         )
@@ -345,6 +354,8 @@ def _reversed_line(line: JournalLine, entry_name: str) -> JournalLine:
         credit=line.debit,
         amount_currency=amount_currency,
         matching_key=line.matching_key,
+        tax_id=line.tax_id,
+        tax_base=-line.tax_base if line.tax_base is not None else None,
     )
 
 
