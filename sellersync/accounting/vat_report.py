@@ -82,7 +82,8 @@ def vat_report(company: Company, date_from: datetime.date, date_to: datetime.dat
         .values("account__role", "tax__country_code", "tax__rate", "tax__name")
         .annotate(debit=Sum("debit"), credit=Sum("credit"), base=Sum("tax_base"))
     )
-    rows = [_row(company, group) for group in grouped]
+    exponent = Decimal(1).scaleb(-company.currency.decimal_places)
+    rows = [_row(company, group, exponent) for group in grouped]
     order = list(VatSide)
     schemes = list(VatScheme)
     return sorted(
@@ -97,7 +98,7 @@ def vat_report(company: Company, date_from: datetime.date, date_to: datetime.dat
     )
 
 
-def _row(company: Company, group: dict[str, object]) -> VatRow:
+def _row(company: Company, group: dict[str, object], exponent: Decimal) -> VatRow:
     side = _SIDE_OF_ROLE[AccountRole(str(group["account__role"]))]
     debit_minus_credit = _decimal(group["debit"]) - _decimal(group["credit"])
     base = _decimal(group["base"])
@@ -110,8 +111,8 @@ def _row(company: Company, group: dict[str, object]) -> VatRow:
         country_code=country,
         rate=rate.normalize() if isinstance(rate, Decimal) else None,
         tax_name=str(group["tax__name"]),
-        base=sign * base,
-        tax=sign * debit_minus_credit,
+        base=(sign * base).quantize(exponent),  # sums of exact cents (SQLite returns more digits)
+        tax=(sign * debit_minus_credit).quantize(exponent),
     )
 
 
