@@ -17,6 +17,7 @@ from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.scoping import SHARED, scope
 from sellersync.sales.admin import run_on_each
 from sellersync.stock import selectors, services
+from sellersync.stock.admin_validate import ValidatePageMixin
 from sellersync.stock.choices import LocationKind
 from sellersync.stock.forms import TransferForm, TransferLineFormSet
 from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRule, Warehouse
@@ -56,7 +57,7 @@ class MoveInline(admin.TabularInline):
 
 
 @admin.register(Picking)
-class PickingAdmin(CompanyScopedAdmin):
+class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
     list_display = (
         "reference",
         "kind",
@@ -67,15 +68,31 @@ class PickingAdmin(CompanyScopedAdmin):
         "carrier",
         "tracking_reference",
         "state",
+        "validate_link",
         "company",
     )
     list_filter = ("state", "kind", "company", "carrier", "scheduled_date", "deadline")
     search_fields = ("reference", "origin", "tracking_reference", "partner__name", "sales_order__name")
     date_hierarchy = "scheduled_date"
-    raw_id_fields = ("sales_order", "partner")
-    readonly_fields = ("reference", "state", "done_at", "backorder_of")
+    # Only what the shipper types is editable; the rest comes from the order and the services (stock is
+    # marked done through the Validate page only).
+    readonly_fields = (
+        "reference",
+        "kind",
+        "state",
+        "sales_order",
+        "origin",
+        "source_location",
+        "destination_location",
+        "partner",
+        "deadline",
+        "delivery_deadline",
+        "done_at",
+        "backorder_of",
+        "company",
+    )
     inlines = (MoveInline,)
-    actions = ("validate_selected", "cancel_selected")
+    actions = ("cancel_selected",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # transfers are created by services, which number them (see "New transfer")
@@ -87,7 +104,7 @@ class PickingAdmin(CompanyScopedAdmin):
             self.admin_site.admin_view(self.new_transfer_view),
             name="{}_{}_new_transfer".format(*info),
         )
-        return [new_transfer, *super().get_urls()]
+        return [new_transfer, *super().get_urls()]  # the mixin adds the Validate page
 
     def new_transfer_view(self, request: HttpRequest) -> HttpResponse:
         """A manual transfer (e.g. replenishing the Amazon location), created through the stock service."""
@@ -119,12 +136,6 @@ class PickingAdmin(CompanyScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/stock/picking/new_transfer.html", context)
-
-    @admin.action(description=_("Validate"))
-    def validate_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
-        run_on_each(
-            self, request, queryset, services.validate_picking, str(_("%(count)d transfer(s) validated."))
-        )
 
     @admin.action(description=_("Cancel"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
@@ -173,10 +184,12 @@ class MoveAdmin(CompanyScopedAdmin):
     )
     search_fields = ("product__name", "product__default_code", "origin", "picking__reference")
     date_hierarchy = "date"
-    raw_id_fields = ("picking", "sales_line", "product")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # stock moves come from transfers and adjustments only
+
+    def has_change_permission(self, request: HttpRequest, obj: Move | None = None) -> bool:
+        return False  # a move's state and done quantity change only through its transfer's Validate page
 
 
 @admin.register(ReorderRule)

@@ -18,6 +18,7 @@ from sellersync.stock.choices import PickingState
 from sellersync.stock.models import Carrier, Picking
 from tests.amazon.fixtures import Sandbox
 from tests.amazon.test_shipments import amazon_status, fbm_orders, picking_of
+from tests.stock.fixtures import everything, post_validate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_change_form_says_carrier_and_tracking_are_required_and_highlights_a_lat
     assert 'class="late"' in page
 
 
-def test_validate_action_confirms_the_shipment_and_the_list_shows_synced_with_amazon(
+def test_validate_page_confirms_the_shipment_and_the_list_shows_synced_with_amazon(
     admin_client: Client,
     sandbox: Sandbox,
     na_account: AmazonAccount,
@@ -59,7 +60,9 @@ def test_validate_action_confirms_the_shipment_and_the_list_shows_synced_with_am
     picking.tracking_reference = "9400111899223100000000"
     picking.save()
     # when
-    _action(admin_client, "validate_selected", picking)
+    post_validate_page(
+        admin_client, picking, everything(picking), picking.carrier, picking.tracking_reference
+    )
     page = admin_client.get(reverse("admin:stock_picking_changelist")).content.decode()
     # then
     picking.refresh_from_db()
@@ -69,7 +72,7 @@ def test_validate_action_confirms_the_shipment_and_the_list_shows_synced_with_am
     assert amazon_status(na_account, binding.amazon_id) == "Shipped"
 
 
-def test_validate_action_without_tracking_is_refused_with_the_reason(
+def test_validate_page_without_tracking_is_refused_with_the_reason(
     admin_client: Client, sandbox: Sandbox, na_account: AmazonAccount
 ) -> None:
     # given
@@ -78,11 +81,11 @@ def test_validate_action_without_tracking_is_refused_with_the_reason(
     picking.carrier = Carrier.objects.create(name="USPS")
     picking.save()
     # when
-    response = _action(admin_client, "validate_selected", picking)
+    page = post_validate_page(admin_client, picking, everything(picking), picking.carrier, "")
     # then
     picking.refresh_from_db()
     assert picking.state == PickingState.READY
-    assert "enter the tracking reference" in response.content.decode()
+    assert "enter the tracking reference" in page
     assert not OutboundMessage.objects.exists()
 
 
@@ -95,7 +98,9 @@ def test_retry_amazon_sync_resends_a_failed_shipment(
     picking.carrier = Carrier.objects.create(name="usps")
     picking.tracking_reference = "9400111899223100000001"
     picking.save()
-    _action(admin_client, "validate_selected", picking)
+    post_validate_page(
+        admin_client, picking, everything(picking), picking.carrier, picking.tracking_reference
+    )
     OutboundMessage.objects.update(state=OutboundState.FAILED, amazon_error="18036: bad tracking")
     page = admin_client.get(reverse("admin:stock_picking_changelist")).content.decode()
     assert "Amazon Sync Failed" in page

@@ -1,10 +1,12 @@
-"""In a real browser (Debian's chromium, driven by Playwright): open an Amazon FBM delivery, enter its
-carrier and tracking reference, validate it, and see the tag turn "Synced with Amazon"."""
+"""In a real browser (Debian's chromium, driven by Playwright): open an Amazon FBM delivery, open its
+Validate page, ship part of it with carrier and tracking, see "Synced with Amazon" and the backorder."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +37,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "browser-test-password"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 @pytest.fixture
@@ -53,16 +56,16 @@ def account(sandbox: Sandbox) -> AmazonAccount:
     return make_account(sandbox, company, "NA", name="Picking NA")
 
 
-def test_validate_a_picking_with_carrier_and_tracking_and_see_it_synced(
+def test_partial_fbm_delivery_with_carrier_and_tracking_is_synced_and_leaves_its_backorder(
     live_server: Any, sandbox: Sandbox, account: AmazonAccount
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    # given an unshipped FBM order in the books, with its ready delivery
-    (amazon_id,) = sandbox.create_orders(account.seller_id, 1, fulfillment_channel="MFN", status="Unshipped")
-    sandbox.advance(600)
-    binding = services.recover_order(account, amazon_id)
+    # given an unshipped FBM order of two units or more in the books, with its ready delivery
+    bindings = [services.recover_order(account, amazon_id) for amazon_id in _new_fbm_orders(sandbox, account)]
+    binding = next(binding for binding in bindings if _units(binding.sales_order_id) >= 2)
     picking = Picking.objects.get(sales_order=binding.sales_order)
+    moves = list(picking.moves.order_by("pk"))
     carrier = Carrier.objects.create(name="UPS")
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
     with sync_playwright() as playwright:
@@ -74,23 +77,46 @@ def test_validate_a_picking_with_carrier_and_tracking_and_see_it_synced(
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
 
-        # when the carrier and tracking reference are entered on the form (which says they are required)
-        page.goto(live_server.url + reverse("admin:stock_picking_change", args=(picking.pk,)))
-        expect(page.locator(".field-tracking_reference .help")).to_contain_text("Required for Amazon orders")
+        # when the delivery is opened from the list and its Validate page from there
+        page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
+        page.click(f"#result_list a:text-is('{picking.reference}')")
+        page.click("#validate-picking")
+        expect(page.locator("tr.validate-line")).to_have_count(len(moves))
+        expect(page.locator(".help")).to_contain_text("Required for Amazon orders")
+        # and one unit of the first line leaves now, none of the others, with carrier and tracking
+        page.fill("input[name='lines-0-quantity_done']", "1")
+        for index in range(1, len(moves)):
+            page.fill(f"input[name='lines-{index}-quantity_done']", "0")
         page.select_option("#id_carrier", str(carrier.pk))
         page.fill("#id_tracking_reference", "1Z999AA10123456784")
-        page.click("input[name=_save]")
-        # and the transfer is validated from the list
-        page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
-        page.check(f"input[name=_selected_action][value='{picking.pk}']")
-        page.select_option("select[name=action]", "validate_selected")
-        page.click("button[name=index]")
-        expect(page.locator("ul.messagelist li").first).to_contain_text("validated")
+        page.screenshot(path=str(SCREENSHOTS / "validate_page.png"), full_page=True)
+        page.click("#validate-submit")
+
+        # then the page says Amazon took it, and names the backorder
+        expect(page.locator("ul.messagelist li.success")).to_contain_text("Synced with Amazon")
+        backorder = Picking.objects.get(backorder_of=picking)
+        expect(page.locator("ul.messagelist li.info")).to_contain_text(backorder.reference)
+        page.goto(live_server.url + reverse("admin:stock_picking_changelist") + "?amazon_sync=synced")
         tag = page.locator(f"#result_list tr:has(input[value='{picking.pk}']) .amazon-tag")
         expect(tag).to_have_text("Synced with Amazon")
+        page.screenshot(path=str(SCREENSHOTS / "deliveries_synced.png"), full_page=True)
         browser.close()
 
-    # then
+    # then one unit left, Amazon was told one unit
     picking.refresh_from_db()
     assert picking.state == PickingState.DONE and picking.tracking_reference == "1Z999AA10123456784"
-    assert OutboundMessage.objects.get().state == OutboundState.SYNCED
+    message = OutboundMessage.objects.get()
+    assert message.state == OutboundState.SYNCED
+    assert [item["quantity"] for item in message.payload["items"]] == [1]
+    assert sum(move.quantity for move in backorder.moves.all()) == sum(m.quantity for m in moves) - 1
+
+
+def _new_fbm_orders(sandbox: Sandbox, account: AmazonAccount, count: int = 8) -> list[str]:
+    ids = sandbox.create_orders(account.seller_id, count, fulfillment_channel="MFN", status="Unshipped")
+    sandbox.advance(600)
+    return ids
+
+
+def _units(sales_order_id: int | None) -> int:
+    picking = Picking.objects.get(sales_order_id=sales_order_id)
+    return int(sum(move.quantity for move in picking.moves.all()))

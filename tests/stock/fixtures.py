@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from sellersync.core.models import Company, Product
-from sellersync.stock.models import Location, Warehouse
+from sellersync.stock.models import Carrier, Location, Picking, Warehouse
 from sellersync.stock.services import (
     adjust_inventory,
     get_or_create_amazon_location,
@@ -36,3 +39,25 @@ def stocked_warehouse(wh_stock: Location, mug: Product, lamp: Product) -> Locati
     adjust_inventory(wh_stock, mug, Decimal(10))
     adjust_inventory(wh_stock, lamp, Decimal(10))
     return wh_stock
+
+
+def post_validate_page(
+    client: Any, picking: Picking, quantities: Mapping[int, object], carrier: Carrier | None, tracking: str
+) -> str:
+    """Submit a transfer's Validate page with these quantities per move id; the page shown after it."""
+    data: dict[str, object] = {
+        "lines-TOTAL_FORMS": len(quantities),
+        "lines-INITIAL_FORMS": len(quantities),
+        "carrier": carrier.pk if carrier else "",
+        "tracking_reference": tracking,
+    }
+    for index, (move_id, quantity) in enumerate(quantities.items()):
+        data[f"lines-{index}-move_id"] = move_id
+        data[f"lines-{index}-quantity_done"] = quantity
+    url = reverse("admin:stock_picking_validate", args=(picking.pk,))
+    return str(client.post(url, data, follow=True).content.decode())
+
+
+def everything(picking: Picking) -> dict[int, object]:
+    """Each open move's whole demand: what the Validate page proposes."""
+    return {move.pk: move.quantity for move in picking.moves.order_by("pk")}

@@ -18,6 +18,7 @@ from sellersync.stock import services
 from sellersync.stock.choices import PickingState
 from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRule, Warehouse
 from sellersync.stock.selectors import stock_on_hand
+from tests.stock.fixtures import everything, post_validate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -128,18 +129,40 @@ def test_cancel_action_cancels_the_order_and_its_delivery(
     assert Picking.objects.get(pk=picking.pk).state == PickingState.CANCELED
 
 
-def test_validate_action_ships_the_picking(
+def test_validate_page_ships_the_picking(
     admin_client: Client, confirmed_order: SalesOrder, stocked_warehouse: Location, mug: Product
 ) -> None:
-    # given a ready delivery
+    # given a ready delivery of 3 mugs, linked from the list
     picking = services.create_delivery_for_order(confirmed_order, stocked_warehouse)
-    # when it is validated from the list
-    admin_client.post(
-        _admin_url(Picking, "changelist"), {"action": "validate_selected", "_selected_action": [picking.pk]}
-    )
+    changelist = admin_client.get(_admin_url(Picking, "changelist")).content.decode()
+    assert reverse("admin:stock_picking_validate", args=(picking.pk,)) in changelist
+    # when it is validated in full on its Validate page
+    post_validate_page(admin_client, picking, everything(picking), None, "")
     # then it is done and the mugs left
     assert Picking.objects.get(pk=picking.pk).state == PickingState.DONE
     assert stock_on_hand(mug, stocked_warehouse) == Decimal(7)
+
+
+def test_validate_page_ships_part_and_leaves_a_backorder(
+    admin_client: Client,
+    confirmed_order: SalesOrder,
+    stocked_warehouse: Location,
+    mug: Product,
+    lamp: Product,
+) -> None:
+    # given a ready delivery of 3 mugs and 2 lamps
+    picking = services.create_delivery_for_order(confirmed_order, stocked_warehouse)
+    mugs, lamps = picking.moves.order_by("pk")
+    assert (mugs.product, mugs.quantity, lamps.product, lamps.quantity) == (mug, 3, lamp, 2)
+    # when 1 of the 3 mugs is validated, no lamp
+    page = post_validate_page(admin_client, picking, {mugs.pk: 1, lamps.pk: 0}, None, "")
+    # then 1 mug left, 2 mugs and 2 lamps wait in the backorder, which the page names
+    backorder = Picking.objects.get(backorder_of=picking)
+    assert stock_on_hand(mug, stocked_warehouse) == Decimal(9)
+    assert stock_on_hand(lamp, stocked_warehouse) == Decimal(10)
+    left = sorted((m.product.name, m.quantity) for m in backorder.moves.all())
+    assert left == [("Lamp", Decimal(2)), ("Mug", Decimal(2))]
+    assert backorder.reference in page and backorder.state == PickingState.READY
 
 
 def test_new_transfer_replenishes_the_amazon_location(

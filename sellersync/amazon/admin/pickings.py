@@ -1,10 +1,13 @@
 """Transfers with Amazon beside them: stock's transfer screen re-registered with an Amazon panel (the
 shipment's tag and Amazon's error, ship-by/deliver-by deadlines with late ones in red, carrier and tracking
-required for Amazon orders, said on the form), and actions that go through the connector: Validate
-(records and sends the shipment), Retry Amazon Sync, Cancel (a backorder's cancellation is sent to Amazon)."""
+required for Amazon orders, said on the form), the Validate page going through the connector (records and
+sends the shipment, then says what Amazon answered), a filter by Amazon sync state, and actions: Retry Amazon
+Sync (each delivery's outcome reported), Cancel (a backorder's cancellation is sent to Amazon)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sellersync.amazon.admin.outcomes import PickingSyncFilter, report_shipment
 from sellersync.amazon.choices import OutboundKind, OutboundState
 from sellersync.amazon.models import OutboundMessage
 from sellersync.amazon.sync.export_cancellations import cancel_amazon_backorder
@@ -29,7 +33,8 @@ from sellersync.core.errors import DomainError
 from sellersync.stock import services as stock_services
 from sellersync.stock.admin import PickingAdmin
 from sellersync.stock.choices import PickingState
-from sellersync.stock.models import Picking
+from sellersync.stock.models import Carrier, Picking
+from sellersync.stock.services import ValidationResult
 
 #: The tags of the seeds, per outbound state.
 TAGS = {
@@ -69,9 +74,11 @@ class AmazonPickingAdmin(PickingAdmin):
         "tracking_reference",
         "state",
         "amazon_sync",
+        "validate_link",
         "company",
     )
-    actions = ("validate_selected", "retry_amazon_sync", "cancel_selected")
+    list_filter = (PickingSyncFilter, *PickingAdmin.list_filter)
+    actions = ("retry_amazon_sync", "cancel_selected")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Picking]:
         shipments = _shipment_messages()
@@ -163,39 +170,52 @@ class AmazonPickingAdmin(PickingAdmin):
 
     # --- actions -------------------------------------------------------------------------------------
 
-    @admin.action(description=gettext_lazy("Validate"))
-    def validate_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
-        accounts: set[int] = set()
-        validated = 0
-        for picking in queryset.order_by("pk"):
-            try:
-                validate_amazon_picking(picking, send_on_commit=False)
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                continue
-            validated += 1
-            binding = binding_of(picking)
-            if binding is not None:
-                accounts.add(binding.account_id)
-        for account_id in sorted(accounts):
-            send_after_commit(account_id)  # one pass per account: confirmShipment for few, a feed for many
-        if validated:
-            self.message_user(request, _("%(count)d transfer(s) validated.") % {"count": validated})
+    def carrier_help(self, picking: Picking) -> str:
+        return str(AMAZON_HELP) if binding_of(picking) is not None else ""
+
+    def validate_transfer(
+        self,
+        request: HttpRequest,
+        picking: Picking,
+        quantities: Mapping[int, Decimal],
+        *,
+        carrier: Carrier | None,
+        tracking_reference: str,
+    ) -> ValidationResult:
+        """An Amazon delivery: validated and its shipment recorded in one transaction, sent at once, and
+        Amazon's answer told (a refusal in red with Amazon's words); any other: stock's validation."""
+        binding = binding_of(picking)
+        if binding is None:
+            return super().validate_transfer(
+                request, picking, quantities, carrier=carrier, tracking_reference=tracking_reference
+            )
+        result = validate_amazon_picking(
+            picking, quantities, carrier=carrier, tracking_ref=tracking_reference, send_on_commit=False
+        )
+        send_after_commit(binding.account_id)
+        report_shipment(self, request, result.picking)
+        return result
 
     @admin.action(description=gettext_lazy("Retry Amazon Sync"))
     def retry_amazon_sync(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
+        """Rebuild and send each selected shipment, then report each one as Amazon answered it."""
+        retried: list[Picking] = []
         accounts: set[int] = set()
         for picking in queryset.order_by("pk"):
             try:
                 message = retry_shipment(picking)
-            except (DomainError, OutboundMessage.DoesNotExist) as error:
+            except DomainError as error:
                 self.message_user(request, str(error), messages.ERROR)
+            except OutboundMessage.DoesNotExist:
+                text = _("%(picking)s: nothing was sent to Amazon for it yet; validate it first.")
+                self.message_user(request, text % {"picking": picking}, messages.ERROR)
             else:
                 accounts.add(message.account_id)
+                retried.append(picking)
         for account_id in sorted(accounts):
             send_after_commit(account_id)
-        if accounts:
-            self.message_user(request, _("Shipments sent to Amazon again."))
+        for picking in retried:
+            report_shipment(self, request, picking)
 
     @admin.action(description=gettext_lazy("Cancel"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sellersync.amazon import services
+from sellersync.amazon.admin.outcomes import SalesOrderSyncFilter
 from sellersync.amazon.models import AmazonOrder
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.errors import DomainError
@@ -57,6 +58,7 @@ admin.site.unregister(SalesOrder)
 class AmazonSalesOrderAdmin(SalesOrderAdmin):
     list_display = (*SalesOrderAdmin.list_display, "amazon_order_id")
     list_filter = (
+        SalesOrderSyncFilter,
         *SalesOrderAdmin.list_filter,
         "amazon_order__account",
         "amazon_order__marketplace_id",
