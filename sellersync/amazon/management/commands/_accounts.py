@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from sellersync.amazon.models import AmazonAccount
 
@@ -19,7 +20,9 @@ def accounts_named(reference: str | None) -> QuerySet[AmazonAccount]:
     )
     found = by_id if by_id.exists() else AmazonAccount.objects.filter(name=reference)
     if not found.exists():
-        raise CommandError(f"No Amazon account with id or name {reference!r}")
+        raise CommandError(_("No Amazon account with id or name '%(reference)s'") % {"reference": reference})
     if found.count() > 1:
-        raise CommandError(f"Several Amazon accounts are named {reference!r}: use the id")
+        raise CommandError(
+            _("Several Amazon accounts are named '%(reference)s': use the id") % {"reference": reference}
+        )
     return found
