@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sellersync.accounting.choices import AccountKind, AccountRole, EntryState, JournalKind
 from sellersync.core.models import AMOUNT_DIGITS, Company, Currency, Partner
@@ -39,8 +40,8 @@ class Account(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
+        verbose_name = pgettext_lazy("ledger", "account")  # 科目, not an Amazon account (账户)
+        verbose_name_plural = pgettext_lazy("ledger", "accounts")
         ordering = ("company", "code", "pk")
         constraints = [
             models.UniqueConstraint(fields=("company", "code"), name="%(app_label)s_%(class)s_unique_code"),
@@ -178,7 +179,10 @@ class JournalLine(models.Model):
         JournalEntry, on_delete=models.CASCADE, related_name="lines", verbose_name=_("entry")
     )
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="lines", verbose_name=_("account")
+        Account,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=pgettext_lazy("ledger", "account"),
     )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
