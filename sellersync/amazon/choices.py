@@ -44,6 +44,7 @@ class SyncKind(models.TextChoices):
     PICKINGS = "pickings", _("Pickings")
     RECOVER = "recover", _("Recover order")
     RETRY = "retry", _("Retry failed orders")
+    AUDIT = "audit", _("Gap audit")
 
 
 class SyncRunStatus(models.TextChoices):

@@ -10,6 +10,15 @@ from sellersync.amazon.choices import OrderSyncState, OutboundKind, OutboundStat
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
 
 
+def accounts_to_audit() -> list[AmazonAccount]:
+    """Active, linked accounts: each gets its daily gap audit."""
+    return [
+        account
+        for account in AmazonAccount.objects.filter(is_active=True).order_by("pk")
+        if account.has_credentials
+    ]
+
+
 def accounts_due(now: datetime) -> list[AmazonAccount]:
     """Active, linked accounts whose last order sync run started at least their interval ago (or never)."""
     accounts = AmazonAccount.objects.filter(is_active=True).annotate(

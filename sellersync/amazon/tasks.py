@@ -52,6 +52,31 @@ def retry_failed_account_orders(account_id: int) -> None:
         logger.info("account %s is already being synchronized; retry skipped", account_id)
 
 
+def audit_lock_name(account_id: int) -> str:
+    return f"amazon-audit-{account_id}"
+
+
+@db_periodic_task(crontab(hour="4", minute="7"))
+def audit_all_accounts() -> list[int]:
+    """Daily: a gap audit for each active, linked account (Amazon's order ids against the bindings)."""
+    account_ids = [account.pk for account in selectors.accounts_to_audit()]
+    for account_id in account_ids:
+        audit_account(account_id)
+    return account_ids
+
+
+@db_task()
+def audit_account(account_id: int) -> None:
+    """One account's gap audit; its own lock (the regular sync may run meanwhile: applying is idempotent)."""
+    from sellersync.amazon.sync.audit_orders import audit_orders
+
+    try:
+        with HUEY.lock_task(audit_lock_name(account_id)):
+            audit_orders(AmazonAccount.objects.get(pk=account_id))
+    except TaskLockedException:
+        logger.info("account %s is already being audited; skipped", account_id)
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def erase_expired_buyer_data() -> int:
     """Daily: erase buyer data kept longer than each company's retention period."""

@@ -2,6 +2,7 @@
 Amazon ids and local records, sync runs, and the messages sent to Amazon."""
 
 from sellersync.amazon.models.accounts import AmazonAccount, AmazonMarketplace, AmazonOffer
+from sellersync.amazon.models.audits import OrderAudit
 from sellersync.amazon.models.bindings import AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.models.inventory import FbaInventoryLevel
 from sellersync.amazon.models.runs import OutboundMessage, SyncRun
@@ -16,6 +17,7 @@ __all__ = [
     "AmazonSettlement",
     "AmazonSettlementLine",
     "FbaInventoryLevel",
+    "OrderAudit",
     "OutboundMessage",
     "SyncRun",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -105,6 +106,15 @@ class AmazonAccount(models.Model):
             "while synchronization was failing) become sales orders whose shipped part is delivered from the "
             "warehouse, without sending anything back to Amazon; open deliveries Amazon reports shipped are "
             'closed as "Shipped on Amazon". Off: such orders are ignored, as the original connector does.'
+        ),
+    )
+    audit_days = models.PositiveSmallIntegerField(
+        _("gap audit window (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Every day, the order ids Amazon lists for this many past days are compared with the books; "
+            "orders missing or behind are fetched again and applied."
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
