@@ -20,6 +20,12 @@ def account_lock_name(account_id: int) -> str:
     return f"amazon-sync-{account_id}"
 
 
+def account_lock_names() -> list[str]:
+    """Every account's sync lock. A worker that starts releases them: a worker killed while it held one (the
+    OOM killer, a deploy) never released it, and the account would be skipped by every sync after."""
+    return [account_lock_name(pk) for pk in AmazonAccount.objects.order_by("pk").values_list("pk", flat=True)]
+
+
 @db_periodic_task(crontab(minute="*"))
 def enqueue_due_accounts() -> list[int]:
     """Every minute: enqueue a sync for each account whose interval has elapsed."""

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from sellersync.amazon.tasks import account_lock_names
+
 DEFAULT_WORKERS = 4
 
 
@@ -18,4 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Threads: the tasks wait on Amazon (I/O), and one process keeps a single rate-limit bucket.
-        call_command("run_huey", workers=options["workers"], worker_type="thread")
+        # Locks a killed worker left are released as the consumer starts (Huey's extra_locks).
+        stale = ",".join(account_lock_names())
+        call_command("run_huey", workers=options["workers"], worker_type="thread", extra_locks=stale or None)
