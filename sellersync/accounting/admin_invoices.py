@@ -64,7 +64,15 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "state",
         "vat_number_missing",
     )
-    list_filter = ("state", "kind", "company", "vat_number_missing", "is_business", "date")
+    list_filter = (
+        "state",
+        "kind",
+        "company",
+        "vat_number_missing",
+        "buyer_vat_number_invalid",
+        "is_business",
+        "date",
+    )
     search_fields = ("number", "origin", "partner__name", "buyer_vat_number", "sales_order__name")
     date_hierarchy = "date"
     readonly_fields = (
@@ -87,6 +95,7 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "is_business",
         "buyer_vat_number",
         "vat_number_missing",
+        "buyer_vat_number_invalid",
         "reason",
         "transaction_id",
         "entry",

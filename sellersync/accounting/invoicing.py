@@ -46,6 +46,7 @@ from sellersync.accounting.services import (
 )
 from sellersync.core.errors import DomainError, InvalidTransition
 from sellersync.core.models import Company, Tax
+from sellersync.core.vat_numbers import vat_number_is_valid
 from sellersync.sales.choices import OrderState
 from sellersync.sales.models import SalesOrder, SalesOrderLine
 
@@ -129,6 +130,7 @@ def create_invoice_from_order(
             is_business=facts.is_business,
             buyer_vat_number=vat_number[:40],
             vat_number_missing=facts.is_business and not vat_number,
+            buyer_vat_number_invalid=bool(vat_number) and not vat_number_is_valid(vat_number),
         )
         try:
             with transaction.atomic():
@@ -454,6 +456,7 @@ def create_credit_note(
             is_business=original.is_business,
             buyer_vat_number=original.buyer_vat_number,
             vat_number_missing=original.vat_number_missing,
+            buyer_vat_number_invalid=original.buyer_vat_number_invalid,
             reason=reason[:256],
             transaction_id=transaction_id[:64],
         )

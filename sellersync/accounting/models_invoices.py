@@ -90,6 +90,11 @@ class Invoice(models.Model):
         default=False,
         help_text=_("A business order without the buyer's VAT number: ask the buyer or Amazon for it."),
     )
+    buyer_vat_number_invalid = models.BooleanField(
+        _("VAT number format not valid"),
+        default=False,
+        help_text=_("The buyer's VAT number fails the format check (country prefix, length, check digits)."),
+    )
     reason = models.CharField(_("reason"), max_length=256, blank=True)
     transaction_id = models.CharField(
         _("refund transaction id"),

@@ -2,7 +2,8 @@
 
 Amazon buyers cannot be e-mailed, so the document carries what a buyer (or a tax inspector) needs: seller
 and buyer with VAT numbers, number and date, the Amazon order id, lines with their tax, totals, and the tax
-that Amazon collected and remits. A Unicode TrueType font is used when one is found (setting
+that Amazon collected and remits; each line's rate, and a VAT summary (taxable base and tax per rate).
+A Unicode TrueType font is used when one is found (setting
 `INVOICE_PDF_FONT`, else DejaVu Sans); otherwise the PDF core font, with characters outside Latin-1 replaced.
 Chinese (and other CJK) text falls back to Noto Sans CJK SC (setting `INVOICE_PDF_CJK_FONT`, else Debian's
 fonts-noto-cjk), embedded as a subset; the font is loaded only for a document that has such text.
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from sellersync.accounting.models import Invoice, InvoiceLine
+from sellersync.core.models import Tax
 
 DEFAULT_FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -131,22 +133,47 @@ def _header(doc: _Document, invoice: Invoice) -> None:
         doc.line(_("Reason: %(reason)s") % {"reason": invoice.reason})
 
 
+def _rate(tax: Tax | None) -> str:
+    """A line's rate as printed: "19 %", "—" for an untaxed line, the tax's name when it has no rate."""
+    if tax is None:
+        return "—"
+    if tax.rate is None:
+        return tax.name
+    rate = formats.number_format(tax.rate.normalize(), use_l10n=True)
+    return f"{tax.country_code} {rate} %".strip()
+
+
 def _lines(doc: _Document, invoice: Invoice, lines: list[InvoiceLine]) -> None:
-    widths = [80.0, 20.0, 30.0, 30.0, 30.0]
-    doc.row([_("Description"), _("Quantity"), _("Untaxed"), _("Tax"), _("Total")], widths)
+    widths = [66.0, 14.0, 28.0, 26.0, 28.0, 28.0]
+    doc.row([_("Description"), _("Quantity"), _("Untaxed"), _("Rate"), _("Tax"), _("Total")], widths)
     for line in lines:
         description = line.description or (str(line.product) if line.product else "")
         quantity = formats.number_format(line.quantity.normalize(), use_l10n=True)
         doc.row(
             [
-                description,
+                description[:36],
                 quantity,
                 _money(line.subtotal, invoice),
+                _rate(line.tax),
                 _money(line.tax_amount, invoice),
                 _money(line.total, invoice),
             ],
             widths,
         )
+
+
+def _vat_summary(doc: _Document, invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    """Taxable base and tax per rate, as EU invoices must show them (untaxed lines on a row of their own)."""
+    summary: dict[Tax | None, tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        base, tax = summary.get(line.tax, (Decimal(0), Decimal(0)))
+        summary[line.tax] = (base + line.subtotal, tax + line.tax_amount)
+    doc.line(_("VAT summary"), size=11)
+    widths = [80.0, 55.0, 55.0]
+    doc.row([_("Rate"), _("Taxable base"), _("Tax")], widths)
+    for tax, (base, amount) in summary.items():
+        label = tax.name if tax is not None else _("Not taxed")
+        doc.row([label, _money(base, invoice), _money(amount, invoice)], widths)
 
 
 def _totals(doc: _Document, invoice: Invoice) -> None:
@@ -171,11 +198,12 @@ def _render(invoice: Invoice) -> bytes:
     invoice = Invoice.objects.select_related("company", "partner", "currency", "credited_invoice").get(
         pk=invoice.pk
     )
-    lines = list(invoice.lines.select_related("product").order_by("sequence", "pk"))
+    lines = list(invoice.lines.select_related("product", "tax").order_by("sequence", "pk"))
     doc = _Document()
     _header(doc, invoice)
     _parties(doc, invoice)
     _lines(doc, invoice, lines)
+    _vat_summary(doc, invoice, lines)
     _totals(doc, invoice)
     return bytes(doc.pdf.output())
 
