@@ -15,6 +15,7 @@ import httpx
 
 from bench.sandbox_process import sandbox_process
 from sellersync.spapi import LwaCredentials, Region, SpApiClient
+from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.operations import OPERATIONS
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "10000"))
@@ -48,8 +49,7 @@ def _client(base_url: str, seller: dict[str, object], scale: float) -> SpApiClie
     return SpApiClient(
         credentials,
         region=Region.NA,
-        base_url=base_url,
-        lwa_url=f"{base_url}/auth/o2/token",
+        endpoints=Endpoints.local_sandbox(base_url),
         time_scale=scale,
     )
 

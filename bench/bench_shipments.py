@@ -96,6 +96,9 @@ def measure(count: int) -> dict[str, object]:
 
     with sandbox_process(SCALE) as base_url, tempfile.TemporaryDirectory() as var_dir:
         _setup_django(var_dir)
+        from django.conf import settings
+
+        settings.SPAPI_SANDBOX_URL = base_url
         from sellersync.amazon import services
         from sellersync.amazon.models import AmazonAccount
         from sellersync.amazon.sync.export_shipments import send_pending_shipments, validate_amazon_picking
@@ -119,7 +122,7 @@ def measure(count: int) -> dict[str, object]:
             name="Bench", company=create_company("Bench Store", Currency.objects.get(code="USD"), "us"),
             seller_id=seller["seller_id"], lwa_client_id=seller["client_id"],
             lwa_client_secret=seller["client_secret"], refresh_token=seller["refresh_token"],
-            api_base_url=base_url, lwa_token_url=f"{base_url}/auth/o2/token",
+            environment="sandbox",
             last_order_sync=timezone.now() - timedelta(minutes=30),
         )  # fmt: skip
         sync_orders(account)

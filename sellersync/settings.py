@@ -155,9 +155,16 @@ else:
         "immediate": False,
     }
 
-# Where the SP-API client sends requests: empty means Amazon's regional hosts.
-SPAPI_BASE_URL = os.environ.get("SPAPI_BASE_URL", "")
-SPAPI_LWA_URL = os.environ.get("SPAPI_LWA_URL", "")
+# Production accounts talk to Amazon's fixed hosts only (sellersync/spapi/marketplaces.py). Sandbox accounts
+# talk to the local SP-API sandbox at this URL, and only there (the demo sets it). Empty: no sandbox.
+SPAPI_SANDBOX_URL = os.environ.get("SPAPI_SANDBOX_URL", "")
+# "Link with Amazon": the application's id (Developer Central), the OAuth redirect URI registered with it
+# (empty: built from the request), and version=beta on the consent page while the application is a draft.
+SPAPI_APPLICATION_ID = os.environ.get("SPAPI_APPLICATION_ID", "")
+SPAPI_REDIRECT_URL = os.environ.get("SPAPI_REDIRECT_URL", "")
+SPAPI_APP_IS_DRAFT = os.environ.get("SPAPI_APP_IS_DRAFT", "0") == "1"
+# Feed/report documents larger than this (compressed or not) are refused.
+SPAPI_MAX_DOCUMENT_BYTES = int(os.environ.get("SPAPI_MAX_DOCUMENT_BYTES", str(256 * 1024 * 1024)))
 # Runs Amazon's rate limits N times faster: only for the local sandbox started with the same scale.
 SPAPI_TIME_SCALE = float(os.environ.get("SPAPI_TIME_SCALE", "1"))
 # Seconds the SP-API client waits for an answer (a POST whose answer does not come is not resent blindly)

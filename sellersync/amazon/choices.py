@@ -10,6 +10,13 @@ class Region(models.TextChoices):
     FE = "FE", _("Far East")  # sellingpartnerapi-fe: JP, AU, SG
 
 
+class Environment(models.TextChoices):
+    # Amazon's own hosts of the region (LWA, SP-API, Seller Central): the only ones a production account uses
+    PRODUCTION = "production", _("Production (Amazon)")
+    # the local SP-API sandbox at the URL the operator sets in SPAPI_SANDBOX_URL (the demo sets it)
+    SANDBOX = "sandbox", _("Sandbox (local SP-API)")
+
+
 class OrdersApi(models.TextChoices):
     V2026 = "2026-01-01", _("Orders 2026-01-01 (items embedded)")  # default: one call per page of orders
     V0 = "v0", _("Orders v0 (fallback)")  # one extra getOrderItems call per order

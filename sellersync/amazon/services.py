@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sellersync.amazon.choices import (
+    Environment,
     OrderSyncState,
     OutboundKind,
     OutboundState,
@@ -35,9 +37,11 @@ from sellersync.amazon.sync.failures import failing_orders, mark_failed
 from sellersync.amazon.sync.import_orders import apply_entries, order_source, remember_pii_answer
 from sellersync.amazon.sync.sources import PiiGate
 from sellersync.sales.models import SalesOrder
-from sellersync.spapi.auth import DEFAULT_LWA_URL, LwaCredentials, exchange_authorization_code
+from sellersync.spapi.auth import LwaCredentials
 from sellersync.spapi.client import SpApiClient
+from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.marketplaces import Region
+from sellersync.spapi.models.sellers import MarketplaceInfo
 from sellersync.spapi.ratelimit import RateLimiter
 from sellersync.stock import services as stock_services
 
@@ -46,6 +50,22 @@ logger = logging.getLogger(__name__)
 
 class AccountNotLinked(Exception):
     """The account has no LWA credentials yet (link it with Amazon or enter them)."""
+
+
+class SandboxNotConfigured(Exception):
+    """A Sandbox account, but the server has no SPAPI_SANDBOX_URL."""
+
+
+def endpoints_for(account: AmazonAccount) -> Endpoints:
+    """Where the account's credentials may go: Amazon's hosts of its region, or the configured sandbox."""
+    if account.environment != Environment.SANDBOX:
+        return Endpoints.production(Region[account.region])
+    if not settings.SPAPI_SANDBOX_URL:
+        raise SandboxNotConfigured(
+            _("%(account)s is a Sandbox account, but SPAPI_SANDBOX_URL is not set on this server.")
+            % {"account": account}
+        )
+    return Endpoints.local_sandbox(settings.SPAPI_SANDBOX_URL)
 
 
 def client_for_account(account: AmazonAccount) -> SpApiClient:
@@ -64,33 +84,46 @@ def client_for_account(account: AmazonAccount) -> SpApiClient:
     return SpApiClient(
         credentials,
         region=Region[account.region],
-        base_url=account.api_base_url or settings.SPAPI_BASE_URL or None,
-        lwa_url=_lwa_url(account),
+        endpoints=endpoints_for(account),
         time_scale=time_scale,
         rate_limiter=limiter,
         timeout=float(getattr(settings, "SPAPI_TIMEOUT", 30)),
+        max_document_bytes=settings.SPAPI_MAX_DOCUMENT_BYTES,
     )
-
-
-def _lwa_url(account: AmazonAccount) -> str:
-    return account.lwa_token_url or settings.SPAPI_LWA_URL or DEFAULT_LWA_URL
 
 
 def update_marketplaces(account: AmazonAccount, client: SpApiClient | None = None) -> list[AmazonMarketplace]:
     """Re-read the seller's marketplaces; new ones are synchronized unless another account of the same
     seller already synchronizes them. Existing rows keep their `is_synchronized` choice."""
+    if not account.seller_id:
+        raise AccountNotLinked(
+            _("%(account)s has no seller id: link it with Amazon first.") % {"account": account}
+        )
     owned = client is None
     client = client or client_for_account(account)
     try:
-        participations = client.sellers.get_marketplace_participations()
+        participating = participating_marketplaces(client)
     finally:
         if owned:
             client.close()
+    return store_marketplaces(account, participating)
+
+
+def participating_marketplaces(client: SpApiClient) -> list[MarketplaceInfo]:
+    """The marketplaces the client's seller participates in (getMarketplaceParticipations)."""
+    return [
+        participation.marketplace
+        for participation in client.sellers.get_marketplace_participations()
+        if participation.participation.is_participating
+    ]
+
+
+def store_marketplaces(
+    account: AmazonAccount, participating: Sequence[MarketplaceInfo]
+) -> list[AmazonMarketplace]:
+    """Create or refresh the account's marketplace rows (see `update_marketplaces`)."""
     result = []
-    for participation in participations:
-        if not participation.participation.is_participating:
-            continue
-        info = participation.marketplace
+    for info in participating:
         taken = (
             AmazonMarketplace.objects.filter(
                 seller_id=account.seller_id, marketplace_id=info.id, is_synchronized=True
@@ -98,20 +131,16 @@ def update_marketplaces(account: AmazonAccount, client: SpApiClient | None = Non
             .exclude(account=account)
             .exists()
         )
+        values = {
+            "name": info.name,
+            "country_code": info.country_code,
+            "currency_code": info.default_currency_code,
+        }
         marketplace, _created = AmazonMarketplace.objects.update_or_create(
             account=account,
             marketplace_id=info.id,
-            defaults={
-                "name": info.name,
-                "country_code": info.country_code,
-                "currency_code": info.default_currency_code,
-            },
-            create_defaults={
-                "name": info.name,
-                "country_code": info.country_code,
-                "currency_code": info.default_currency_code,
-                "is_synchronized": not taken,
-            },
+            defaults=values,
+            create_defaults={**values, "is_synchronized": not taken},
         )
         result.append(marketplace)
     return result
@@ -126,21 +155,6 @@ def synchronized_marketplace_ids(account: AmazonAccount, client: SpApiClient | N
         .order_by("marketplace_id")
         .values_list("marketplace_id", flat=True)
     )
-
-
-def link_account(account: AmazonAccount, *, code: str, selling_partner_id: str, redirect_uri: str) -> None:
-    """Finish "Link with Amazon": exchange the consent code for the seller's refresh token and store it."""
-    refresh_token = exchange_authorization_code(
-        client_id=account.lwa_client_id,
-        client_secret=account.lwa_client_secret,
-        code=code,
-        redirect_uri=redirect_uri,
-        lwa_url=_lwa_url(account),
-    )
-    account.refresh_token = refresh_token
-    account.seller_id = selling_partner_id
-    account.pii_access = PiiAccess.UNKNOWN
-    account.save(update_fields=["refresh_token", "seller_id", "pii_access"])
 
 
 def recover_order(account: AmazonAccount, amazon_order_id: str) -> AmazonOrder:

@@ -4,13 +4,12 @@
 Link with Amazon: the account's button redirects to Seller Central's consent page with a signed `state`
 (account id + a nonce kept in the session, valid 10 minutes); Amazon sends the seller back to
 `oauth_callback` with `spapi_oauth_code`, `state` and `selling_partner_id`; the callback checks the state and
-lets `services.link_account` exchange the code for the refresh token.
+lets `linking.link_account` exchange the code for the refresh token and read the seller's marketplaces.
 """
 
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,8 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sellersync.amazon import services
-from sellersync.amazon.choices import Region
+from sellersync.amazon import linking
 from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import UserPreference
 from sellersync.core.scoping import scope
@@ -35,26 +33,12 @@ CHANGE_ACCOUNT = "amazon.change_amazonaccount"
 STATE_SALT = "sellersync.amazon.oauth-state"
 STATE_MAX_AGE_SECONDS = 600
 SESSION_NONCE_KEY = "amazon_oauth_nonce"
-SELLER_CENTRAL = {
-    Region.NA: "https://sellercentral.amazon.com",
-    Region.EU: "https://sellercentral-europe.amazon.com",
-    Region.FE: "https://sellercentral.amazon.co.jp",
-}
-
-
-def consent_base_url(account: AmazonAccount) -> str:
-    """Where the consent page is: the account's endpoint (the sandbox plays Seller Central), else Amazon's."""
-    base = account.api_base_url or settings.SPAPI_BASE_URL or SELLER_CENTRAL[Region(account.region)]
-    return str(base).rstrip("/")
-
-
-def application_id(account: AmazonAccount) -> str:
-    """The SP-API application id shown on the consent page (settings, else the account's LWA client id)."""
-    return str(getattr(settings, "SPAPI_APPLICATION_ID", "") or account.lwa_client_id)
 
 
 def callback_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("amazon:oauth-callback"))
+    """The redirect URI registered with the application (SPAPI_REDIRECT_URL), else this server's callback."""
+    configured = str(settings.SPAPI_REDIRECT_URL or "")
+    return configured or request.build_absolute_uri(reverse("amazon:oauth-callback"))
 
 
 def consent_url(request: HttpRequest, account: AmazonAccount) -> str:
@@ -62,10 +46,7 @@ def consent_url(request: HttpRequest, account: AmazonAccount) -> str:
     nonce = secrets.token_urlsafe(16)
     request.session[SESSION_NONCE_KEY] = nonce
     state = signing.dumps({"account": account.pk, "nonce": nonce}, salt=STATE_SALT)
-    query = urlencode(
-        {"application_id": application_id(account), "state": state, "redirect_uri": callback_url(request)}
-    )
-    return f"{consent_base_url(account)}/apps/authorize/consent?{query}"
+    return linking.consent_url(account, state=state, redirect_uri=callback_url(request))
 
 
 def _account_from_state(request: HttpRequest, state: str) -> AmazonAccount | None:
@@ -94,15 +75,19 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
     request.session.pop(SESSION_NONCE_KEY, None)
     try:
-        services.link_account(
+        marketplaces = linking.link_account(
             account, code=code, selling_partner_id=selling_partner_id, redirect_uri=callback_url(request)
         )
+    except linking.LinkRefused as error:
+        messages.error(request, _("The account was not linked: %(reason)s") % {"reason": error})
     except Exception as error:  # noqa: BLE001 - any refusal is shown to the user, the account stays as it was
         messages.error(request, _("Amazon refused the link: %(error)s") % {"error": error})
     else:
+        synchronized = ", ".join(m.name for m in marketplaces if m.is_synchronized) or _("none")
         messages.success(
             request,
-            _("The account is linked with Amazon seller %(seller)s.") % {"seller": selling_partner_id},
+            _("The account is linked with Amazon seller %(seller)s. Synchronized marketplaces: %(names)s.")
+            % {"seller": selling_partner_id, "names": synchronized},
         )
     return redirect("admin:amazon_amazonaccount_change", account.pk)
 

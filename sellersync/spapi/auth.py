@@ -5,6 +5,10 @@ endpoint when the cache has none (cached until 60 s before expiry). When Amazon 
 error saying the token is expired or invalid, the flow drops the cached token, fetches a new one and
 replays the request once. A request that already carries ``x-amz-access-token`` (a restricted data
 token) is left untouched. Tokens and secrets are never logged and never appear in ``repr()``.
+
+Before anything is sent, the flow checks the request's host and the token endpoint's against the client's
+``Endpoints`` (Amazon's hosts, or the configured sandbox): credentials and tokens go nowhere else, even when
+a URL was changed after the client was made.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from typing import Protocol
 
 import httpx
 
+from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.errors import AuthError, ServerError, Timeout
 
-DEFAULT_LWA_URL = "https://api.amazon.com/auth/o2/token"
 ACCESS_TOKEN_HEADER = "x-amz-access-token"  # noqa: S105 - a header name, not a secret
 EXPIRY_MARGIN_SECONDS = 60.0
+#: Amazon's error and error_description are shown to the user: this long at most.
+MAX_REASON_CHARS = 300
 _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8"
 
 
@@ -110,7 +116,7 @@ def read_token_response(response: httpx.Response) -> LwaToken:
     except ValueError:
         body = {}
     if not response.is_success:
-        reason = f"{body.get('error', 'unknown_error')}: {body.get('error_description', '')}".rstrip(": ")
+        reason = _refusal_reason(body)
         error_class = ServerError if response.status_code >= 500 else AuthError
         raise error_class(
             f"LWA token request refused ({response.status_code}): {reason}", status=response.status_code
@@ -118,6 +124,15 @@ def read_token_response(response: httpx.Response) -> LwaToken:
     if not isinstance(body.get("access_token"), str):
         raise AuthError("LWA token response has no access_token", status=response.status_code)
     return LwaToken(body["access_token"], float(body.get("expires_in", 3600)), body.get("refresh_token"))
+
+
+def _refusal_reason(body: object) -> str:
+    """``error: error_description`` of an LWA refusal, shortened (Amazon's own words, nothing else)."""
+    if not isinstance(body, dict):
+        return "unknown_error"
+    error = str(body.get("error") or "unknown_error")[:MAX_REASON_CHARS]
+    description = str(body.get("error_description") or "")[:MAX_REASON_CHARS]
+    return f"{error}: {description}".rstrip(": ")
 
 
 def _is_token_rejection(response: httpx.Response) -> bool:
@@ -136,17 +151,19 @@ class LwaAuth(httpx.Auth):
         self,
         credentials: LwaCredentials,
         *,
-        lwa_url: str = DEFAULT_LWA_URL,
+        endpoints: Endpoints,
         cache: TokenCache,
         time_scale: float = 1.0,
     ) -> None:
         self.credentials = credentials
-        self.lwa_url = lwa_url
+        self.endpoints = endpoints
+        self.lwa_url = endpoints.lwa_url
         self.cache = cache
         self.time_scale = time_scale
         self.token_fetches = 0
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.endpoints.check_api_url(request.url)
         if ACCESS_TOKEN_HEADER in request.headers:
             yield request
             return
@@ -163,8 +180,10 @@ class LwaAuth(httpx.Auth):
             yield request
 
     def _fetch_token(self) -> Generator[httpx.Request, httpx.Response, str]:
+        request = token_request(self.credentials, self.lwa_url)
+        self.endpoints.check_lwa_url(request.url)
         self.token_fetches += 1
-        response = yield token_request(self.credentials, self.lwa_url)
+        response = yield request
         response.read()
         token = read_token_response(response)
         # A time-scaled sandbox lets tokens expire time_scale times sooner in real time.
@@ -179,11 +198,15 @@ def exchange_authorization_code(
     client_secret: str,
     code: str,
     redirect_uri: str,
-    lwa_url: str = DEFAULT_LWA_URL,
+    endpoints: Endpoints,
     transport: httpx.BaseTransport | None = None,
     timeout: float = 30,
 ) -> str:
-    """Exchange an OAuth authorization code ("Link with Amazon") for the seller's refresh token."""
+    """Exchange an OAuth authorization code ("Link with Amazon") for the seller's refresh token.
+
+    The code and the client secret are sent to the token endpoint of ``endpoints`` only (UntrustedHost else).
+    """
+    endpoints.check_lwa_url(endpoints.lwa_url)
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -193,7 +216,7 @@ def exchange_authorization_code(
     }
     with httpx.Client(transport=transport, timeout=timeout) as http:
         try:
-            response = http.post(lwa_url, data=form, headers={"content-type": _FORM_CONTENT_TYPE})
+            response = http.post(endpoints.lwa_url, data=form, headers={"content-type": _FORM_CONTENT_TYPE})
         except httpx.TimeoutException as exc:
             raise Timeout("LWA authorization-code exchange timed out") from exc
     token = read_token_response(response)

@@ -7,6 +7,10 @@ with tenacity (exponential backoff with jitter, or Retry-After when Amazon sends
 operation (``OPERATIONS[...].idempotent`` False: createFeed, confirmShipment, createReport) is retried only
 when Amazon surely did not take it (429, 503, no connection made); when its answer is lost after sending,
 ``OutcomeUnknown`` is raised instead of sending it again.
+
+Where it sends is fixed by its ``Endpoints`` (Amazon's production hosts of the region by default, or the
+local sandbox): every request, token request and document transfer is checked against them before it
+leaves (``UntrustedHost``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from tenacity import (
     stop_after_attempt,
 )
 
+from sellersync.spapi.apis.documents import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTransfer
 from sellersync.spapi.apis.fba_inventory import FbaInventoryV1
 from sellersync.spapi.apis.feeds import Feeds20210630
 from sellersync.spapi.apis.finances_v0 import FinancesV0
@@ -44,12 +49,12 @@ from sellersync.spapi.apis.tokens import (
 )
 from sellersync.spapi.auth import (
     ACCESS_TOKEN_HEADER,
-    DEFAULT_LWA_URL,
     InMemoryTokenCache,
     LwaAuth,
     LwaCredentials,
     TokenCache,
 )
+from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.errors import (
     ConnectionFailed,
     OutcomeUnknown,
@@ -110,8 +115,7 @@ class SpApiClient:
         credentials: LwaCredentials,
         *,
         region: Region,
-        base_url: str | None = None,
-        lwa_url: str | None = None,
+        endpoints: Endpoints | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30,
         rate_limiter: RateLimiter | None = None,
@@ -120,29 +124,38 @@ class SpApiClient:
         restricted_data_token_provider: RestrictedDataTokenProvider | None = None,
         token_cache: TokenCache | None = None,
         sleep: Callable[[float], None] | None = None,
+        max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
     ) -> None:
         self.credentials = credentials
         self.region = region
+        self.endpoints = endpoints or Endpoints.production(region)
         self.time_scale = time_scale
         self.max_retries = max_retries
         self.rate_limiter = rate_limiter or RateLimiter(time_scale=time_scale, headroom_tokens=1)
         self._sleep = sleep or self.rate_limiter.sleep
         self.auth = LwaAuth(
             credentials,
-            lwa_url=lwa_url or DEFAULT_LWA_URL,
+            endpoints=self.endpoints,
             cache=token_cache or InMemoryTokenCache(),
             time_scale=time_scale,
         )
         headers = {"user-agent": USER_AGENT}
         self._http = httpx.Client(
-            base_url=base_url or region.host,
+            base_url=self.endpoints.api_url,
             transport=transport,
             timeout=timeout,
             auth=self.auth,
             headers=headers,
+            event_hooks={"request": [self._refuse_untrusted_request]},
         )
         # Pre-signed S3 URLs of feed/report documents: no LWA header, no rate limit.
-        self.documents_http = httpx.Client(transport=transport, timeout=timeout, headers=headers)
+        self.documents_http = httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            headers=headers,
+            event_hooks={"request": [self._refuse_untrusted_document]},
+        )
+        self.documents = DocumentTransfer(self.documents_http, self.endpoints, max_document_bytes)
         self.stats: defaultdict[str, OperationStats] = defaultdict(OperationStats)
         self._amazon_clock: tuple[datetime, float] | None = None
         self.orders_v0 = OrdersV0(self)
@@ -268,6 +281,13 @@ class SpApiClient:
             return None
         when, seen = self._amazon_clock
         return when + timedelta(seconds=(time.monotonic() - seen) * self.time_scale)
+
+    def _refuse_untrusted_request(self, request: httpx.Request) -> None:
+        """Last check before a request leaves (the auth flow checks each kind more narrowly before)."""
+        self.endpoints.check_request_url(request.url)
+
+    def _refuse_untrusted_document(self, request: httpx.Request) -> None:
+        self.endpoints.check_document_url(request.url)
 
     def _count_retry(self, operation: str) -> None:
         self.stats[operation].retries += 1

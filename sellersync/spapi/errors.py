@@ -16,7 +16,9 @@ The hierarchy, decided on the HTTP status (never on the body)::
     │   ├── AuthError               401 / 403, or the LWA token endpoint refused the credentials
     │   │   └── PiiAccessDenied     Amazon refused a restricted data token (no PII role)
     │   ├── NotFound                404
-    │   └── InvalidInput            400 / 413 / 415 / 422 (and any other 4xx)
+    │   ├── InvalidInput            400 / 413 / 415 / 422 (and any other 4xx)
+    │   ├── UntrustedHost           a request to a host that is not Amazon's (or the sandbox's): not sent
+    │   └── DocumentTooLarge        a feed/report document larger than the cap (compressed or not)
     └── PayloadError                a 2xx response that does not fit the model of its operation
 
 Every error carries the HTTP ``status`` (``None`` when no response came back), Amazon's ``errors`` as
@@ -107,6 +109,14 @@ class NotFound(PermanentError):
 
 class InvalidInput(PermanentError):
     """HTTP 400/413/415/422 (and any other 4xx): Amazon rejected the request as built."""
+
+
+class UntrustedHost(PermanentError):
+    """The request was going to a host that is not Amazon's (or the configured sandbox): nothing was sent."""
+
+
+class DocumentTooLarge(PermanentError):
+    """A feed or report document is larger than the client's cap (before or after decompression)."""
 
 
 class PayloadError(SpApiError):

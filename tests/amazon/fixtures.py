@@ -1,4 +1,4 @@
-"""Amazon fixtures: the local SP-API sandbox served over real HTTP, and accounts pointed at it."""
+"""Amazon fixtures: the local SP-API sandbox served over real HTTP (SPAPI_SANDBOX_URL), Sandbox accounts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from sellersync.amazon.choices import Region
+from sellersync.amazon.choices import Environment, Region
 from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import Company
 from sellersync.sandbox.app import create_app
@@ -69,9 +69,8 @@ class Sandbox:
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     settings.SPAPI_TIME_SCALE = TIME_SCALE
     settings.REDIS_URL = ""
-    settings.SPAPI_BASE_URL = ""
-    settings.SPAPI_LWA_URL = ""
     with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
+        settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()
@@ -87,8 +86,7 @@ def make_account(sandbox: Sandbox, company: Company, region: str, name: str = ""
         lwa_client_id=seller["client_id"],
         lwa_client_secret=seller["client_secret"],
         refresh_token=seller["refresh_token"],
-        api_base_url=sandbox.base_url,
-        lwa_token_url=f"{sandbox.base_url}/auth/o2/token",
+        environment=Environment.SANDBOX,
         last_order_sync=timezone.now() - timedelta(days=5),
     )
 

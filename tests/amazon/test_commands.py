@@ -81,7 +81,7 @@ def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_sell
     assert sorted(accounts) == ["EU", "NA"]
     assert accounts["NA"].marketplaces.count() == 3
     assert accounts["EU"].marketplaces.count() == 5
-    assert accounts["NA"].api_base_url.startswith("http://127.0.0.1:")
+    assert (accounts["NA"].environment, accounts["EU"].environment) == ("sandbox", "sandbox")
     assert (tmp_path / "sandbox.sqlite3").exists()
 
 

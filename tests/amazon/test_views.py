@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from sellersync import urls as root_urls
-from sellersync.amazon.models import AmazonAccount
+from sellersync.amazon import services
+from sellersync.amazon.models import AmazonAccount, AmazonMarketplace
 from sellersync.core.models import Company, UserPreference
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
@@ -30,8 +31,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     """A sandbox on real time: an authorization code lives 5 simulated minutes, a blink at a fast scale."""
     settings.SPAPI_TIME_SCALE = 1.0
-    settings.SPAPI_BASE_URL = settings.SPAPI_LWA_URL = settings.REDIS_URL = ""
+    settings.REDIS_URL = ""
     with serve_in_thread(create_app(seed=42, time_scale=1.0)) as base_url:
+        settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()
@@ -42,17 +44,17 @@ def unlinked_account(sandbox: Sandbox, company: Company) -> AmazonAccount:
     """An account with the application's LWA credentials but no refresh token yet."""
     account = make_account(sandbox, company, "NA")
     account.refresh_token = ""
-    account.seller_id = "NOT-LINKED"
+    account.seller_id = ""
     account.save()
     return account
 
 
-def _consent(admin_client: Client, account: AmazonAccount) -> dict[str, str]:
+def _consent(admin_client: Client, account: AmazonAccount, sandbox: Sandbox) -> dict[str, str]:
     """Press Link with Amazon; return the consent page's query parameters."""
     response = admin_client.get(reverse("admin:amazon_amazonaccount_link", args=(account.pk,)))
     assert response.status_code == 302
     location = urlsplit(response["Location"])
-    assert f"{location.scheme}://{location.netloc}" == account.api_base_url
+    assert f"{location.scheme}://{location.netloc}" == sandbox.base_url
     assert location.path == "/apps/authorize/consent"
     return {key: values[0] for key, values in parse_qs(location.query).items()}
 
@@ -64,12 +66,12 @@ def _seller_authorizes(sandbox: Sandbox, consent: dict[str, str], seller_id: str
     return str(response.headers["location"])
 
 
-def test_link_with_amazon_stores_the_sellers_refresh_token(
+def test_link_with_amazon_stores_the_sellers_refresh_token_and_reads_its_marketplaces(
     admin_client: Client, sandbox: Sandbox, unlinked_account: AmazonAccount
 ) -> None:
     # given
     seller = sandbox.sellers()["NA"]
-    consent = _consent(admin_client, unlinked_account)
+    consent = _consent(admin_client, unlinked_account, sandbox)
     back = urlsplit(_seller_authorizes(sandbox, consent, seller["seller_id"]))
     # when
     response = admin_client.get(f"{back.path}?{back.query}")
@@ -79,18 +81,21 @@ def test_link_with_amazon_stores_the_sellers_refresh_token(
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:amazon_amazonaccount_change", args=(unlinked_account.pk,))
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"The account is linked with Amazon seller {seller['seller_id']}."
+        f"The account is linked with Amazon seller {seller['seller_id']}. "
+        "Synchronized marketplaces: Amazon.com, Amazon.ca, Amazon.com.mx."
     ]
     unlinked_account.refresh_from_db()
     assert unlinked_account.refresh_token == seller["refresh_token"]
     assert unlinked_account.seller_id == seller["seller_id"]
+    synchronized = unlinked_account.marketplaces.filter(is_synchronized=True)
+    assert sorted(synchronized.values_list("country_code", flat=True)) == ["CA", "MX", "US"]
 
 
 def test_callback_rejects_a_tampered_state(
     admin_client: Client, sandbox: Sandbox, unlinked_account: AmazonAccount
 ) -> None:
     # given
-    consent = _consent(admin_client, unlinked_account)
+    consent = _consent(admin_client, unlinked_account, sandbox)
     back = urlsplit(_seller_authorizes(sandbox, consent, sandbox.sellers()["NA"]["seller_id"]))
     tampered = back.query.replace("state=", "state=x")
     # when
@@ -98,7 +103,7 @@ def test_callback_rejects_a_tampered_state(
     # then
     assert response.status_code == 400
     unlinked_account.refresh_from_db()
-    assert (unlinked_account.refresh_token, unlinked_account.seller_id) == ("", "NOT-LINKED")
+    assert (unlinked_account.refresh_token, unlinked_account.seller_id) == ("", "")
 
 
 def test_callback_rejects_a_state_issued_to_another_session(
@@ -109,7 +114,7 @@ def test_callback_rejects_a_state_issued_to_another_session(
     unlinked_account: AmazonAccount,
 ) -> None:
     # given a state issued to one session, replayed from another (same user, new login)
-    consent = _consent(admin_client, unlinked_account)
+    consent = _consent(admin_client, unlinked_account, sandbox)
     back = urlsplit(_seller_authorizes(sandbox, consent, sandbox.sellers()["NA"]["seller_id"]))
     client.force_login(admin_user)  # type: ignore[arg-type]
     # when
@@ -161,3 +166,132 @@ def test_header_shows_the_switch_in_its_current_position(admin_client: Client, a
     # then
     assert "Developer mode: off" in off
     assert "Developer mode: on" in on
+
+
+def _link(admin_client: Client, sandbox: Sandbox, account: AmazonAccount, seller_id: str) -> list[str]:
+    """The whole round trip: Link with Amazon, the seller consents, Amazon sends them back; the messages."""
+    back = urlsplit(_seller_authorizes(sandbox, _consent(admin_client, account, sandbox), seller_id))
+    response = admin_client.get(f"{back.path}?{back.query}")
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_consent_page_is_the_regions_seller_central_with_the_configured_application(
+    admin_client: Client, company: Company, settings: Any
+) -> None:
+    # given a production EU account selling in the Netherlands, and a draft application
+    settings.SPAPI_APPLICATION_ID = "amzn1.sp.solution.app-id-1"
+    settings.SPAPI_REDIRECT_URL = "https://erp.example.com/amazon/oauth/callback/"
+    settings.SPAPI_APP_IS_DRAFT = True
+    account = AmazonAccount.objects.create(
+        name="EU", company=company, region="EU", lwa_client_id="cid", lwa_client_secret="secret"
+    )
+    AmazonMarketplace.objects.create(
+        account=account,
+        marketplace_id="A1805IZSGTT6HS",
+        name="Amazon.nl",
+        country_code="NL",
+        currency_code="EUR",
+    )
+    # when
+    response = admin_client.get(reverse("admin:amazon_amazonaccount_link", args=(account.pk,)))
+    # then
+    location = urlsplit(response["Location"])
+    query = {key: values[0] for key, values in parse_qs(location.query).items()}
+    assert f"{location.scheme}://{location.netloc}{location.path}" == (
+        "https://sellercentral.amazon.nl/apps/authorize/consent"
+    )
+    assert query["application_id"] == "amzn1.sp.solution.app-id-1"
+    assert query["redirect_uri"] == "https://erp.example.com/amazon/oauth/callback/"
+    assert query["version"] == "beta"
+
+
+def test_a_published_application_gets_no_beta_and_a_new_account_its_regions_seller_central(
+    admin_client: Client, company: Company, settings: Any
+) -> None:
+    # given
+    settings.SPAPI_APPLICATION_ID = "amzn1.sp.solution.app-id-1"
+    settings.SPAPI_APP_IS_DRAFT = False
+    account = AmazonAccount.objects.create(
+        name="FE", company=company, region="FE", lwa_client_id="cid", lwa_client_secret="secret"
+    )
+    # when
+    response = admin_client.get(reverse("admin:amazon_amazonaccount_link", args=(account.pk,)))
+    # then
+    assert response["Location"].startswith("https://sellercentral.amazon.co.jp/apps/authorize/consent?")
+    assert "version" not in parse_qs(urlsplit(response["Location"]).query)
+
+
+def test_linking_a_production_account_needs_the_application_id(
+    admin_client: Client, company: Company, settings: Any
+) -> None:
+    # given
+    settings.SPAPI_APPLICATION_ID = ""
+    account = AmazonAccount.objects.create(
+        name="NA", company=company, region="NA", lwa_client_id="cid", lwa_client_secret="secret"
+    )
+    # when
+    response = admin_client.get(reverse("admin:amazon_amazonaccount_link", args=(account.pk,)))
+    # then
+    assert response["Location"] == reverse("admin:amazon_amazonaccount_change", args=(account.pk,))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Set SPAPI_APPLICATION_ID (your application's id in Developer Central) to link with Amazon."
+    ]
+
+
+def test_an_account_of_one_seller_is_never_moved_to_another_seller(
+    admin_client: Client, sandbox: Sandbox, company: Company
+) -> None:
+    # given an account linked with the NA seller
+    sellers = sandbox.sellers()
+    account = make_account(sandbox, company, "NA")
+    # when the EU seller is the one who consents
+    messages = _link(admin_client, sandbox, account, sellers["EU"]["seller_id"])
+    # then
+    na, eu = sellers["NA"]["seller_id"], sellers["EU"]["seller_id"]
+    assert messages == [
+        f"The account was not linked: This account belongs to seller {na}, but seller {eu} gave the consent. "
+        f"Sign in to Seller Central as {na}, or create a new account for {eu}."
+    ]
+    account.refresh_from_db()
+    assert (account.seller_id, account.refresh_token) == (
+        sellers["NA"]["seller_id"],
+        sellers["NA"]["refresh_token"],
+    )
+    assert account.marketplaces.count() == 0
+
+
+def test_a_second_account_of_a_seller_takes_only_marketplaces_the_first_leaves(
+    admin_client: Client, sandbox: Sandbox, company: Company, unlinked_account: AmazonAccount
+) -> None:
+    # given a first account of the NA seller that synchronizes its three marketplaces
+    seller = sandbox.sellers()["NA"]
+    first = make_account(sandbox, company, "NA", name="First")
+    services.update_marketplaces(first)
+    # when the second account is linked with the same seller
+    refused = _link(admin_client, sandbox, unlinked_account, seller["seller_id"])
+    unlinked_account.refresh_from_db()
+    after_refusal = (
+        unlinked_account.seller_id,
+        unlinked_account.refresh_token,
+        unlinked_account.marketplaces.count(),
+    )
+    # and again once the first account leaves Canada
+    first.marketplaces.filter(country_code="CA").update(is_synchronized=False)
+    accepted = _link(admin_client, sandbox, unlinked_account, seller["seller_id"])
+    # then
+    assert refused == [
+        f"The account was not linked: Seller {seller['seller_id']} is already linked to First, which "
+        "synchronizes all of its marketplaces in this region. To split them between two accounts, untick "
+        "there the marketplaces this account should take, then link again."
+    ]
+    assert after_refusal == ("", "", 0)
+    assert accepted[-1] == (  # (the refusal's message was not displayed in between)
+        f"The account is linked with Amazon seller {seller['seller_id']}. "
+        "Synchronized marketplaces: Amazon.ca."
+    )
+    synchronized = AmazonMarketplace.objects.filter(is_synchronized=True)
+    assert sorted(synchronized.values_list("account__name", "country_code")) == [
+        ("Amazon NA", "CA"),
+        ("First", "MX"),
+        ("First", "US"),
+    ]

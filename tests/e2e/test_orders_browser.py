@@ -54,8 +54,9 @@ SYNCED_QUERIES = (("AFN", "Shipped"), ("MFN", "Unshipped,PartiallyShipped"))
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     """A sandbox on real time, so that nothing changes between the sync and the check."""
     settings.SPAPI_TIME_SCALE = 1.0
-    settings.SPAPI_BASE_URL = settings.SPAPI_LWA_URL = settings.REDIS_URL = ""
+    settings.REDIS_URL = ""
     with serve_in_thread(create_app(seed=42, time_scale=1.0)) as base_url:
+        settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()

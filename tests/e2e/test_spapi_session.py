@@ -21,6 +21,7 @@ import pytest
 
 from sellersync.sandbox.feed_documents import parse_processing_report
 from sellersync.spapi import LwaCredentials, Region, SpApiClient
+from sellersync.spapi.endpoints import Endpoints
 
 TIME_SCALE = 60.0
 
@@ -67,8 +68,7 @@ def client(sandbox_url: str, na_seller: dict[str, object]) -> Iterator[SpApiClie
     with SpApiClient(
         credentials,
         region=Region.NA,
-        base_url=sandbox_url,
-        lwa_url=f"{sandbox_url}/auth/o2/token",
+        endpoints=Endpoints.local_sandbox(sandbox_url),
         time_scale=TIME_SCALE,
     ) as spapi:
         yield spapi

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+import pytest
 
 from sellersync.spapi import LwaCredentials, RateLimiter, Region, SpApiClient
+from sellersync.spapi.endpoints import AMAZON_LWA_URL
 
-LWA_URL = "https://lwa.test/auth/o2/token"
-BASE_URL = "https://spapi.test"
+# The client's production endpoints (answered by MockTransport: nothing leaves the machine).
+LWA_URL = AMAZON_LWA_URL
+BASE_URL = Region.NA.host
 ACCESS_TOKEN = "Atza|access-token-1"
 CREDENTIALS = LwaCredentials(
     client_id="amzn1.application-oa2-client.test",
@@ -61,8 +66,6 @@ def make_client(handler: Handler, *, clock: FakeClock | None = None, **options: 
     return SpApiClient(
         CREDENTIALS,
         region=Region.NA,
-        base_url=BASE_URL,
-        lwa_url=LWA_URL,
         transport=httpx.MockTransport(handler),
         rate_limiter=limiter,
         **options,
@@ -71,3 +74,44 @@ def make_client(handler: Handler, *, clock: FakeClock | None = None, **options: 
 
 def json_body(request: httpx.Request) -> Any:
     return json.loads(request.content) if request.content else None
+
+
+class Listener:
+    """A plain HTTP server on 127.0.0.1 that records every request body it receives."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                listener.bodies.append(self.rfile.read(int(self.headers.get("content-length", 0))))
+                self._answer()
+
+            def do_GET(self) -> None:  # noqa: N802
+                listener.bodies.append(b"GET " + self.path.encode())
+                self._answer()
+
+            def _answer(self) -> None:
+                body = b'{"access_token": "stolen", "expires_in": 3600, "payload": "LISTENER-ANSWER"}'
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    box = Listener()
+    thread = threading.Thread(target=box.server.serve_forever, daemon=True)
+    thread.start()
+    yield box
+    box.server.shutdown()
+    box.server.server_close()

@@ -11,7 +11,8 @@ import httpx
 from sellersync.spapi import Marketplace, Region
 from tests.spapi.helpers import ACCESS_TOKEN, make_client, with_lwa
 
-UPLOAD_URL = "https://s3.test/upload?sig=1"
+S3 = "https://tortuga-prod-na.s3-external-1.amazonaws.com"  # where Amazon's pre-signed URLs point
+UPLOAD_URL = f"{S3}/upload?sig=1"
 
 
 def test_submit_feed_creates_document_uploads_without_lwa_and_creates_feed() -> None:
@@ -51,7 +52,7 @@ def test_gzip_report_document_is_decompressed() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.startswith("/reports/2021-06-30/documents/"):
-            body = {"reportDocumentId": "R-1", "url": "https://s3.test/r1", "compressionAlgorithm": "GZIP"}
+            body = {"reportDocumentId": "R-1", "url": f"{S3}/r1", "compressionAlgorithm": "GZIP"}
             return httpx.Response(200, json=body)
         return httpx.Response(200, content=gzip.compress(content))
 

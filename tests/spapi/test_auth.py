@@ -7,7 +7,8 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from sellersync.spapi import AuthError, exchange_authorization_code
+from sellersync.spapi import AuthError, Region, exchange_authorization_code
+from sellersync.spapi.endpoints import Endpoints
 from tests.spapi.helpers import CREDENTIALS, LWA_URL, lwa_response, make_client
 
 ORDER_PAYLOAD = {
@@ -134,7 +135,7 @@ def test_authorization_code_exchange_returns_the_refresh_token() -> None:
         client_secret="csecret",
         code="ANcode",
         redirect_uri="https://erp.test/amazon/callback",
-        lwa_url=LWA_URL,
+        endpoints=Endpoints.production(Region.NA),
         transport=httpx.MockTransport(handler),
     )
     # then
@@ -162,6 +163,6 @@ def test_refused_authorization_code_is_an_auth_error() -> None:
             client_secret="csecret",
             code="ANold",
             redirect_uri="https://erp.test/cb",
-            lwa_url=LWA_URL,
+            endpoints=Endpoints.production(Region.NA),
             transport=httpx.MockTransport(handler),
         )

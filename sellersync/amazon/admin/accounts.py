@@ -22,7 +22,9 @@ from sellersync.amazon import services, views
 from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
+from sellersync.amazon.linking import LinkRefused
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, SyncRun
+from sellersync.amazon.services import SandboxNotConfigured
 from sellersync.amazon.sync.failures import failing_orders
 from sellersync.amazon.sync.import_cancellations import sync_cancellations
 from sellersync.amazon.sync.import_orders import sync_orders
@@ -60,29 +62,30 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         "company",
         "seller_id",
         "region",
+        "environment",
         "synchronized_marketplaces",
         "last_order_sync",
         "last_run_status",
         "is_active",
     )
-    list_filter = ("company", "region", "is_active")
+    list_filter = ("company", "region", "environment", "is_active")
     search_fields = ("name", "seller_id")
     inlines = (AmazonMarketplaceInline,)
     filter_horizontal = ("responsible_users",)
     raw_id_fields = ("default_product", "shipping_product", "gift_wrap_product", "promotion_product")
     fieldsets = (
-        (gettext_lazy("Account"), {"fields": ("name", "company", "seller_id", "region", "is_active")}),
+        (
+            gettext_lazy("Account"),
+            {"fields": ("name", "company", "seller_id", "region", "environment", "is_active")},
+        ),
         (
             gettext_lazy("Credentials"),
             {
-                "fields": (
-                    "lwa_client_id",
-                    "lwa_client_secret",
-                    "refresh_token",
-                    "api_base_url",
-                    "lwa_token_url",
-                    "pii_access",
-                )
+                "fields": ("lwa_client_id", "lwa_client_secret", "refresh_token", "pii_access"),
+                "description": gettext_lazy(
+                    "Credentials are sent only to Amazon's own endpoints of the region (Production), or to "
+                    "the local sandbox configured on the server (Sandbox)."
+                ),
             },
         ),
         (
@@ -211,7 +214,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         if not account.lwa_client_id or not account.lwa_client_secret:
             messages.error(request, _("Enter the LWA client id and secret of your application first."))
             return self._back_to(account)
-        return HttpResponseRedirect(views.consent_url(request, account))
+        try:
+            return HttpResponseRedirect(views.consent_url(request, account))
+        except (LinkRefused, SandboxNotConfigured) as error:
+            messages.error(request, str(error))
+            return self._back_to(account)
 
     def update_marketplaces_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         account = self._account_for_change(request, pk)

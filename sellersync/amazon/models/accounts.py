@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sellersync.amazon.choices import FulfillmentChannel, OrdersApi, PiiAccess, Region, UnknownSkuPolicy
+from sellersync.amazon.choices import (
+    Environment,
+    FulfillmentChannel,
+    OrdersApi,
+    PiiAccess,
+    Region,
+    UnknownSkuPolicy,
+)
 from sellersync.amazon.fields import EncryptedTextField
 from sellersync.core.scoping import refuse_other_companies
 
@@ -28,15 +35,26 @@ class AmazonAccount(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     company = models.ForeignKey("core.Company", models.PROTECT, verbose_name=_("company"))
-    seller_id = models.CharField(_("seller id"), max_length=40, help_text=_("Amazon's merchant token"))
+    seller_id = models.CharField(
+        _("seller id"),
+        max_length=40,
+        blank=True,
+        help_text=_("Amazon's merchant token; filled in by Link with Amazon"),
+    )
     region = models.CharField(_("region"), max_length=2, choices=Region.choices, default=Region.NA)
+    environment = models.CharField(
+        _("environment"),
+        max_length=10,
+        choices=Environment.choices,
+        default=Environment.PRODUCTION,
+        help_text=_(
+            "Production: Amazon's own endpoints of the region. Sandbox: the local SP-API sandbox that the "
+            "server's SPAPI_SANDBOX_URL points at."
+        ),
+    )
     lwa_client_id = models.CharField(_("LWA client id"), max_length=200, blank=True)
     lwa_client_secret = EncryptedTextField(_("LWA client secret"), blank=True)
     refresh_token = EncryptedTextField(_("refresh token"), blank=True)
-    api_base_url = models.URLField(
-        _("SP-API endpoint"), blank=True, help_text=_("Empty: Amazon's endpoint for the region")
-    )
-    lwa_token_url = models.URLField(_("LWA token URL"), blank=True, help_text=_("Empty: Amazon's LWA"))
     orders_api = models.CharField(
         _("orders API"), max_length=12, choices=OrdersApi.choices, default=OrdersApi.V2026
     )

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
-from sellersync.spapi.apis.documents import get_document, put_document
 from sellersync.spapi.errors import AuthError, OutcomeUnknown
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.feeds import (
@@ -49,7 +48,7 @@ class Feeds20210630(ApiSection):
 
     def upload_feed_document(self, url: str, content: bytes, content_type: str) -> None:
         """PUT the feed content to the pre-signed URL (plain HTTP, no LWA token)."""
-        put_document(self._client.documents_http, url, content, content_type)
+        self._client.documents.put(url, content, content_type)
 
     def create_feed(
         self,
@@ -184,7 +183,7 @@ class Feeds20210630(ApiSection):
 
     def download_document(self, document: FeedDocument) -> bytes:
         """The document's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
-        return get_document(self._client.documents_http, document.url, document.compression_algorithm)
+        return self._client.documents.get(document.url, document.compression_algorithm)
 
 
 def _again_if_url_expired(transfer: Callable[[], T]) -> T:

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
-from sellersync.spapi.apis.documents import get_document
 from sellersync.spapi.errors import OutcomeUnknown
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.reports import CreateReportResponse, GetReportsResponse, Report, ReportDocument
@@ -154,4 +153,4 @@ class Reports20210630(ApiSection):
 
     def download_report_document(self, document: ReportDocument) -> bytes:
         """The report's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
-        return get_document(self._client.documents_http, document.url, document.compression_algorithm)
+        return self._client.documents.get(document.url, document.compression_algorithm)

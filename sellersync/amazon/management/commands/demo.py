@@ -2,8 +2,9 @@
 
 Migrates, seeds a "Demo Store" company and a superuser `admin`, starts the local SP-API sandbox in a thread
 of this process (its state in var/sandbox.sqlite3, its clock running `--time-scale` times faster so that the
-seller "lives on"), registers an Amazon account per sandbox seller (NA with access to buyer data, EU
-without), then runs the worker and the web server as child processes. Ctrl-C stops everything.
+seller "lives on"), points SPAPI_SANDBOX_URL at it, registers a Sandbox Amazon account per sandbox seller
+(NA with access to buyer data, EU without), then runs the worker and the web server as child processes with
+the same SPAPI_SANDBOX_URL. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from sellersync.accounting.models import ExchangeRate
 from sellersync.accounting.rates import set_rate
 from sellersync.amazon import services
-from sellersync.amazon.choices import Region
+from sellersync.amazon.choices import Environment, Region
 from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import create_company
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         password = demo_superuser()
         app = create_app(options["sandbox_state"], time_scale=options["time_scale"])
         with serve_in_thread(app, port=options["sandbox_port"]) as sandbox_url:
+            settings.SPAPI_SANDBOX_URL = sandbox_url  # this process's clients; the children get it by env
             accounts = demo_accounts(company, sandbox_url)
             self.stdout.write(
                 _("SP-API sandbox: %(url)s (time x%(scale)s)")
@@ -80,11 +82,12 @@ class Command(BaseCommand):
                 )
             if options["setup_only"]:
                 return
-            self._serve(options["port"], options["time_scale"], password)
+            self._serve(options["port"], options["time_scale"], password, sandbox_url)
 
-    def _serve(self, port: int, time_scale: float, password: str) -> None:
+    def _serve(self, port: int, time_scale: float, password: str, sandbox_url: str) -> None:
         env = {
             **os.environ,
+            "SPAPI_SANDBOX_URL": sandbox_url,
             "SPAPI_TIME_SCALE": str(time_scale),
             "DJANGO_SETTINGS_MODULE": "sellersync.settings",
         }
@@ -160,24 +163,20 @@ def demo_superuser() -> str:
 
 
 def demo_accounts(company: Company, sandbox_url: str) -> list[AmazonAccount]:
-    """One account per sandbox seller of the demo regions, pointed at the sandbox, marketplaces read."""
+    """One Sandbox account per sandbox seller of the demo regions, marketplaces read."""
     with httpx.Client(base_url=sandbox_url, timeout=10) as http:
         sellers = http.get("/_sandbox/sellers").json()
         sandbox_now = datetime.fromisoformat(http.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
     accounts = []
     for region in DEMO_REGIONS:
         seller = next(seller for seller in sellers if seller["region"] == region)
-        account = _demo_account(
-            company, seller, sandbox_url, sandbox_now - timedelta(days=FIRST_SYNC_DAYS_BACK)
-        )
+        account = _demo_account(company, seller, sandbox_now - timedelta(days=FIRST_SYNC_DAYS_BACK))
         services.update_marketplaces(account)
         accounts.append(account)
     return accounts
 
 
-def _demo_account(
-    company: Company, seller: dict[str, Any], sandbox_url: str, first_sync: datetime
-) -> AmazonAccount:
+def _demo_account(company: Company, seller: dict[str, Any], first_sync: datetime) -> AmazonAccount:
     account, created = AmazonAccount.objects.update_or_create(
         company=company,
         name=f"{seller['name']} ({seller['region']})",
@@ -187,8 +186,7 @@ def _demo_account(
             "lwa_client_id": seller["client_id"],
             "lwa_client_secret": seller["client_secret"],
             "refresh_token": seller["refresh_token"],
-            "api_base_url": sandbox_url,
-            "lwa_token_url": f"{sandbox_url}/auth/o2/token",
+            "environment": Environment.SANDBOX,
             "sync_interval_minutes": 1,
         },
     )
