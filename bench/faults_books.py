@@ -75,11 +75,15 @@ def _recreate_postgres_database(url: str) -> None:
 
 
 def create_accounts(sellers: list[dict[str, Any]], base_url: str, since: datetime, v0_region: str) -> None:
-    """One account per sandbox seller (a company each), whose first order sync starts at `since`."""
+    """One Sandbox account per sandbox seller (a company each), whose first order sync starts at `since`;
+    SPAPI_SANDBOX_URL points at the sandbox in this process and its children (fork)."""
+    from django.conf import settings
+
     from sellersync.amazon.models import AmazonAccount
     from sellersync.core.models import Currency
     from sellersync.core.services import create_company
 
+    os.environ["SPAPI_SANDBOX_URL"] = settings.SPAPI_SANDBOX_URL = base_url
     for seller in sellers:
         currency, country = REGION_BOOKS[seller["region"]]
         company = create_company(f"Campaign {seller['region']}", Currency.objects.get(code=currency), country)
@@ -87,7 +91,7 @@ def create_accounts(sellers: list[dict[str, Any]], base_url: str, since: datetim
             name=f"Campaign {seller['region']}", company=company, seller_id=seller["seller_id"],
             region=seller["region"], lwa_client_id=seller["client_id"],
             lwa_client_secret=seller["client_secret"], refresh_token=seller["refresh_token"],
-            api_base_url=base_url, lwa_token_url=f"{base_url}/auth/o2/token",
+            environment="sandbox",
             orders_api="v0" if seller["region"] == v0_region else "2026-01-01",
             last_order_sync=since,
         )  # fmt: skip

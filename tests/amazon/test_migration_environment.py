@@ -1,4 +1,4 @@
-"""Migrations 0006/0007: accounts lose their URLs; one pointing away from Amazon becomes a Sandbox account."""
+"""Migrations 0007/0008: accounts lose their URLs; one pointing away from Amazon becomes a Sandbox account."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sellersync.amazon.models import AmazonAccount
 from sellersync.core.models import Currency
 from sellersync.core.services import create_company
 
-BEFORE = [("amazon", "0005_order_attention_and_shipped_outside")]
+BEFORE = [("amazon", "0006_order_audit")]
 
 
 @pytest.fixture

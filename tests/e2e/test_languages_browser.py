@@ -62,8 +62,9 @@ EXPECTED = {
 @pytest.fixture
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.SPAPI_BASE_URL = settings.SPAPI_LWA_URL = settings.REDIS_URL = ""
+    settings.REDIS_URL = ""
     with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
+        settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()

@@ -17,6 +17,7 @@ import pytest
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
 from sellersync.spapi import LwaCredentials, OutcomeUnknown, Region, SpApiClient
+from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.models.orders_v0 import ConfirmShipmentOrderItem, PackageDetail
 
 TIME_SCALE = 3600.0
@@ -64,8 +65,7 @@ def amazon() -> Iterator[Amazon]:
         client = SpApiClient(
             credentials,
             region=Region.NA,
-            base_url=base,
-            lwa_url=f"{base}/auth/o2/token",
+            endpoints=Endpoints.local_sandbox(base),
             timeout=CLIENT_TIMEOUT,
             time_scale=TIME_SCALE,
         )

@@ -1,11 +1,11 @@
-"""The account URL columns are gone: endpoints come from the account's environment (see 0006)."""
+"""The account URL columns are gone: endpoints come from the account's environment (see 0007)."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("amazon", "0006_account_environment"),
+        ("amazon", "0007_account_environment"),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """Accounts no longer carry URLs: each is Production (Amazon's hosts) or Sandbox (SPAPI_SANDBOX_URL).
 
 An account whose SP-API endpoint or LWA token URL pointed anywhere but an https Amazon host becomes a
-Sandbox account; the others (empty URLs or Amazon's) become Production. 0007 drops the URL columns
+Sandbox account; the others (empty URLs or Amazon's) become Production. 0008 drops the URL columns
 (separately: PostgreSQL refuses to alter a table with pending trigger events in one transaction).
 """
 
@@ -30,7 +30,7 @@ def classify_accounts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("amazon", "0005_order_attention_and_shipped_outside"),
+        ("amazon", "0006_order_audit"),
     ]
 
     operations = [
