@@ -102,6 +102,7 @@ def _fill_amazon(http: httpx.Client) -> list[dict[str, Any]]:
 
 
 def _prepare_books(var_dir: str, sellers: list[dict[str, Any]], base_url: str, amazon_now: str) -> None:
+    os.environ["SPAPI_SANDBOX_URL"] = base_url  # the accounts are Sandbox ones; the workers inherit it
     os.environ.update(_environment(var_dir))
     from bench.faults_books import _recreate_postgres_database
 
@@ -140,8 +141,7 @@ def _create_accounts(sellers: list[dict[str, Any]], base_url: str, amazon_now: s
         AmazonAccount.objects.create(
             name=f"Seller {number}", company=company, seller_id=seller["seller_id"], region=seller["region"],
             lwa_client_id=seller["client_id"], lwa_client_secret=seller["client_secret"],
-            refresh_token=seller["refresh_token"], api_base_url=base_url,
-            lwa_token_url=f"{base_url}/auth/o2/token", last_order_sync=since,
+            refresh_token=seller["refresh_token"], environment="sandbox", last_order_sync=since,
         )  # fmt: skip
 
 
