@@ -67,14 +67,13 @@ class Campaign:
         self.ever_booked: set[str] = set()
         self.defects: dict[tuple[str, str], Defect] = {}
         self.logs: dict[str, list[str]] = {}
-        self.since: datetime | None = None  # the accounts' first cursor
 
     def run(self) -> None:
         self.world.start()
         prepare_database(self.args.db, str(self.runner.folder), self.args.postgres_url, self.args.redis_url)
         v0_region = self.rng.choice(("NA", "EU", "FE"))
-        self.since = _parse(self.world.now()) - FIRST_WINDOW
-        create_accounts(self.world.sellers(), self.world.base_url, self.since, v0_region)
+        since = _parse(self.world.now()) - FIRST_WINDOW
+        create_accounts(self.world.sellers(), self.world.base_url, since, v0_region)
         print(f"accounts: NA, EU, FE (Orders v0 for {v0_region}, 2026-01-01 for the others)", flush=True)
         started = time.monotonic()
         for number in range(1, self.args.rounds + 1):
@@ -99,7 +98,7 @@ class Campaign:
         self.ever_booked |= booked_order_ids()
 
     def checkpoint(self, number: int) -> None:
-        """Faults off, Amazon quiet past its horizon, a clean sync, the repair step, then compare."""
+        """Faults off, Amazon quiet past its horizon, a clean sync, the gap audit, then compare."""
         self.world.faults_off()
         self.world.advance(3600)
         truth = self.world.truth()
@@ -110,7 +109,7 @@ class Campaign:
         self._clean_wave(number, amazon_now, "clean")
         self.ever_booked |= booked_order_ids()
         before = Counter(d.kind for d in compare(truth, self.ever_booked))
-        self._clean_wave(number, amazon_now, "repair")
+        self._clean_wave(number, amazon_now, "audit")
         self.ever_booked |= booked_order_ids()
         new = [d for d in compare(truth, self.ever_booked) if (d.kind, d.order_id) not in self.defects]
         for defect in new:
@@ -119,12 +118,12 @@ class Campaign:
             print(f"{defect.kind} {defect.order_id}: {defect.detail} [round {number}; {history}]", flush=True)
         print(
             f"checkpoint {number}: {len(truth)} orders compared, {len(new)} new defects "
-            f"(before the repair step: {', '.join(f'{k}={before[k]}' for k in DEFECT_KINDS)})",
+            f"(before the audit: {', '.join(f'{k}={before[k]}' for k in DEFECT_KINDS)})",
             flush=True,
         )
 
     def _clean_wave(self, number: int, amazon_now: datetime, mode: str) -> None:
-        outcome = self.runner.run_wave(self.rng, amazon_now, mode=mode, since=self.since)[0]
+        outcome = self.runner.run_wave(self.rng, amazon_now, mode=mode)[0]
         if outcome.exit_code:
             print(f"checkpoint {number}: the {mode} sync had a failed run (see syncs.log)", flush=True)
 

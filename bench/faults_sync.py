@@ -2,7 +2,7 @@
 
 A child runs what the worker's `sync_account` task runs, for every account in a random order: the order
 sync, then the retry of failed orders whose backoff elapsed (on Amazon's clock, which the campaign moves by
-hours). At a checkpoint a clean sync retries every failed order, then the repair step runs (see
+hours). At a checkpoint a clean sync retries every failed order, then the gap audit runs (see
 `sync_every_account`). The child's output goes to the campaign's folder (syncs.log).
 """
 
@@ -25,12 +25,12 @@ from typing import Any
 HUNG_AFTER_SECONDS = 180.0
 
 
-def sync_every_account(mode: str, amazon_now: datetime, order_seed: int, since: datetime | None) -> int:
+def sync_every_account(mode: str, amazon_now: datetime, order_seed: int) -> int:
     """One sync of every active account, in the child; 0 when every run succeeded, 1 otherwise.
 
     `round`: the order sync, then the retry of failed orders due by Amazon's clock (the worker's task);
     `clean`: the order sync, then every failed order retried (the Retry button);
-    `repair`: the gap audit where there is one, else a forced re-sync (the cursor moved back to `since`).
+    `audit`: the daily gap audit (Amazon's orders of the account's last `audit_days` against the books).
     """
     from sellersync.amazon.admin.results import describe_run
     from sellersync.amazon.choices import SyncRunStatus
@@ -40,21 +40,36 @@ def sync_every_account(mode: str, amazon_now: datetime, order_seed: int, since: 
     random.Random(order_seed).shuffle(accounts)
     failed = False
     for account in accounts:
-        for run in _account_runs(account, mode, amazon_now, since):
+        if mode == "audit":
+            failed = _audit(account, amazon_now) or failed
+            continue
+        for run in _account_runs(account, mode, amazon_now):
             print(f"{account.name}: {describe_run(run)}", flush=True)
             failed = failed or run.status == SyncRunStatus.FAILED
     return int(failed)
 
 
-def _account_runs(account: Any, mode: str, amazon_now: datetime, since: datetime | None) -> Iterator[Any]:
-    from sellersync.amazon import selectors, services
-    from sellersync.amazon.sync.import_orders import advance_cursor, sync_orders
+def _audit(account: Any, amazon_now: datetime) -> bool:
+    """The daily gap audit, as it runs on Amazon's day; True when it failed."""
+    from sellersync.amazon.choices import SyncRunStatus
+    from sellersync.amazon.sync.audit_orders import audit_orders
 
-    if mode == "repair":
-        assert since is not None
-        advance_cursor(account, since)  # "force synchronization": the cursor moved back by hand
+    audit = audit_orders(account, now=amazon_now)
+    print(
+        f"{account.name}: audit {audit.status}: {audit.orders_checked} checked, {audit.missing_found} "
+        f"missing, {audit.behind_found} behind, {audit.repaired} repaired, {audit.failed} failed "
+        f"{audit.error}",
+        flush=True,
+    )
+    return bool(audit.status == SyncRunStatus.FAILED)
+
+
+def _account_runs(account: Any, mode: str, amazon_now: datetime) -> Iterator[Any]:
+    from sellersync.amazon import selectors, services
+    from sellersync.amazon.sync.import_orders import sync_orders
+
     yield sync_orders(account)
-    if mode in ("clean", "repair"):
+    if mode == "clean":
         yield services.retry_failed_orders(account)
     elif selectors.failed_orders_due(account, amazon_now).exists():
         yield services.retry_failed_orders(account, now=amazon_now, due_only=True)
@@ -89,7 +104,6 @@ class SyncRunner:
         concurrent: int = 1,
         kill_chance: float = 0.0,
         mode: str = "round",
-        since: datetime | None = None,
     ) -> list[SyncOutcome]:
         """Start `concurrent` syncs at once; each may be SIGKILLed at a random moment; wait for all."""
         outcomes = []
@@ -97,13 +111,13 @@ class SyncRunner:
             kill_at = None
             if rng.random() < kill_chance:
                 kill_at = rng.uniform(0.0, 1.3 * statistics.median(self.durations[-50:]))
-            pid = self._fork(mode, amazon_now, rng.randrange(1 << 30), since)
+            pid = self._fork(mode, amazon_now, rng.randrange(1 << 30))
             outcomes.append(SyncOutcome(pid, time.monotonic(), kill_at))
         self.started += len(outcomes)
         self._wait(outcomes)
         return outcomes
 
-    def _fork(self, mode: str, amazon_now: datetime, order_seed: int, since: datetime | None) -> int:
+    def _fork(self, mode: str, amazon_now: datetime, order_seed: int) -> int:
         from django.db import connections
 
         connections.close_all()  # the child opens its own
@@ -119,7 +133,7 @@ class SyncRunner:
             os.dup2(log, 2)
             print(f"--- sync pid {os.getpid()} {mode} amazon_now={amazon_now:%Y-%m-%d %H:%M}", flush=True)
             random.seed()
-            code = sync_every_account(mode, amazon_now, order_seed, since)
+            code = sync_every_account(mode, amazon_now, order_seed)
         except BaseException:  # the child must never return into the campaign's code
             traceback.print_exc()
         finally:

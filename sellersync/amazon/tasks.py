@@ -21,9 +21,10 @@ def account_lock_name(account_id: int) -> str:
 
 
 def account_lock_names() -> list[str]:
-    """Every account's sync lock. A worker that starts releases them: a worker killed while it held one (the
-    OOM killer, a deploy) never released it, and the account would be skipped by every sync after."""
-    return [account_lock_name(pk) for pk in AmazonAccount.objects.order_by("pk").values_list("pk", flat=True)]
+    """Every account's sync and audit locks. A worker that starts releases them: a worker killed while it held
+    one (the OOM killer, a deploy) never released it, and the account would be skipped by every run after."""
+    account_ids = AmazonAccount.objects.order_by("pk").values_list("pk", flat=True)
+    return [name(pk) for pk in account_ids for name in (account_lock_name, audit_lock_name)]
 
 
 @db_periodic_task(crontab(minute="*"))
