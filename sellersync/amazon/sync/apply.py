@@ -21,8 +21,9 @@ from sellersync.amazon.mappers.errors import MappingError
 from sellersync.amazon.mappers.pii import split_pii
 from sellersync.amazon.mappers.types import CustomerData, LineData, LineKind, OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, AmazonOrder, AmazonOrderEvent
+from sellersync.amazon.sync import shipped_outside
 from sellersync.amazon.sync.export_shipments import mark_shipments_synced_for
-from sellersync.amazon.sync.failures import clear_failure, reset_failure
+from sellersync.amazon.sync.failures import clear_failure, mark_needs_attention, reset_failure
 from sellersync.amazon.sync.lookups import ReferenceLookups
 from sellersync.amazon.sync.taxes import order_taxes
 from sellersync.core.choices import ProductType
@@ -36,10 +37,15 @@ from sellersync.stock import services as stock_services
 from sellersync.stock.models import Location
 
 CANCELED = "Canceled"
+SHIPPED_BEFORE_BOOKED = (
+    "%s shipped on Amazon before it could be booked, and this account does not book orders shipped outside "
+    "sellersync: book it by hand, or turn the setting on and retry"
+)
 #: (channel, status) pairs that create a sales order; other versions only update existing bindings.
 IMPORTED_STATUSES = {
     FulfillmentChannel.FBA: frozenset({"Shipped"}),
-    FulfillmentChannel.FBM: frozenset({"Unshipped", "PartiallyShipped"}),
+    # Shipped: only when the account books orders shipped outside sellersync (shipped_outside.py)
+    FulfillmentChannel.FBM: frozenset({"Unshipped", "PartiallyShipped", "Shipped"}),
 }
 _SALES_LINE_KINDS = {
     LineKind.PRODUCT: SalesLineKind.PRODUCT,
@@ -103,7 +109,7 @@ def _apply_in_transaction(
     lookups: ReferenceLookups,
     known_unbound: bool,
 ) -> ApplyResult:
-    if known_unbound and not _imported(data):
+    if known_unbound and not _imported(account, data):
         return ApplyResult(ApplyOutcome.SKIPPED, None)
     with transaction.atomic():
         binding = None if known_unbound else _existing_binding(account, data.amazon_order_id)
@@ -112,12 +118,12 @@ def _apply_in_transaction(
             if binding.amazon_updated_at is not None and binding.amazon_updated_at >= data.last_update:
                 clear_failure(binding)  # e.g. a bad copy of this version failed earlier
                 return ApplyResult(ApplyOutcome.UNCHANGED, binding)
-            _apply_new_version(binding, data)
+            _apply_new_version(account, binding, data, lookups)
             outcome = ApplyOutcome.UPDATED
         else:
-            if not _imported(data):
+            if not _imported(account, data):
                 if binding is not None:
-                    _settle_unbooked(binding, data)
+                    _settle_unbooked(account, binding, data)
                 return ApplyResult(ApplyOutcome.SKIPPED, binding)
             # A new binding is inserted last, with everything: the unique (account, amazon_id) constraint
             # makes a concurrent worker's insert fail, and that worker's whole transaction roll back.
@@ -133,14 +139,22 @@ def _apply_in_transaction(
     return ApplyResult(outcome, binding)
 
 
-def _imported(data: OrderData) -> bool:
+def _imported(account: AmazonAccount, data: OrderData) -> bool:
     """Whether this version creates a sales order (else it only updates an existing binding)."""
-    return data.status in IMPORTED_STATUSES.get(FulfillmentChannel(data.fulfillment_channel), ())
+    statuses = IMPORTED_STATUSES.get(FulfillmentChannel(data.fulfillment_channel), frozenset())
+    return data.status in statuses and not shipped_outside.ignored_by_setting(account, data)
 
 
-def _settle_unbooked(binding: AmazonOrder, data: OrderData) -> None:
+def _settle_unbooked(account: AmazonAccount, binding: AmazonOrder, data: OrderData) -> None:
     """A binding without sales order (its order failed before) seen in a version not for the books, e.g.
-    canceled: this successful look settles it (synchronized, Amazon's status kept, nothing booked)."""
+    canceled: this successful look settles it (synchronized, Amazon's status kept, nothing booked).
+
+    Except an order that failed and has shipped since while the account does not book orders shipped
+    outside sellersync: it needs attention (never dropped silently), the seller decides.
+    """
+    if binding.sync_state != OrderSyncState.SYNCED and shipped_outside.ignored_by_setting(account, data):
+        mark_needs_attention(binding, SHIPPED_BEFORE_BOOKED % data.amazon_order_id)
+        return
     already_seen = binding.amazon_updated_at is not None and binding.amazon_updated_at >= data.last_update
     if binding.sync_state == OrderSyncState.SYNCED and already_seen:
         return
@@ -242,11 +256,15 @@ def _record_event(
     )
 
 
-def _apply_new_version(binding: AmazonOrder, data: OrderData) -> None:
+def _apply_new_version(
+    account: AmazonAccount, binding: AmazonOrder, data: OrderData, lookups: ReferenceLookups
+) -> None:
     order = binding.sales_order
     assert order is not None
     if data.status == CANCELED and order.state in (OrderState.DRAFT, OrderState.CONFIRMED):
         stock_services.cancel_order_with_deliveries(order, f"Canceled on Amazon ({data.amazon_order_id})")
+    elif shipped_outside.is_fbm_shipped(data):  # shipped in Seller Central: its open delivery is closed
+        shipped_outside.close_shipped_part(account, order, data, _warehouse_stock(account, lookups))
 
 
 # --- creating the sales order -------------------------------------------------------------------------
@@ -434,19 +452,26 @@ def _customers_location(account: AmazonAccount, lookups: ReferenceLookups) -> Lo
 def _create_delivery(
     account: AmazonAccount, order: SalesOrder, data: OrderData, lookups: ReferenceLookups
 ) -> None:
+    """The ready delivery of the goods; what Amazon reports shipped already is delivered at once."""
     if not any(line.is_deliverable for line in order.lines.all()):
         return
-    stock_location = lookups.get(
-        "warehouse_stock",
-        None,
-        lambda: (stock_services.setup_company_stock(account.company).stock_location, True),
-    )
+    stock_location = _warehouse_stock(account, lookups)
     stock_services.create_delivery_for_new_order(
         order,
         stock_location,
         _customers_location(account, lookups),
         deadline=data.latest_ship_date,
         delivery_deadline=data.latest_delivery_date,
+    )
+    shipped_outside.close_shipped_part(account, order, data, stock_location)
+
+
+def _warehouse_stock(account: AmazonAccount, lookups: ReferenceLookups) -> Location:
+    """Where FBM goods leave from: the company's warehouse stock."""
+    return lookups.get(
+        "warehouse_stock",
+        None,
+        lambda: (stock_services.setup_company_stock(account.company).stock_location, True),
     )
 
 

@@ -49,6 +49,14 @@ def mark_failed(
     return binding
 
 
+def mark_needs_attention(binding: AmazonOrder, reason: str) -> None:
+    """A locked binding that no retry can settle: listed at once with the reason, no automatic retry."""
+    binding.sync_state, binding.next_retry_at = OrderSyncState.ATTENTION, None
+    binding.last_error = reason[:2000]
+    binding.failed_since = binding.failed_since or timezone.now()
+    binding.save(update_fields=_FAILURE_FIELDS)
+
+
 def needs_attention(attempts: int, failed_since: datetime, now: datetime) -> bool:
     """Whether a failing order has used up its automatic retries."""
     return attempts >= ATTENTION_AFTER_ATTEMPTS or now - failed_since >= ATTENTION_AFTER

@@ -16,6 +16,7 @@ from sellersync.stock.services._common import (
 from sellersync.stock.services.deliveries import (
     cancel_order_with_deliveries,
     cancel_picking,
+    close_deliveries_shipped_outside,
     create_delivery_for_new_order,
     create_delivery_for_order,
     validate_picking,
@@ -50,6 +51,7 @@ __all__ = [
     "adjust_inventory",
     "cancel_order_with_deliveries",
     "cancel_picking",
+    "close_deliveries_shipped_outside",
     "create_delivery_for_new_order",
     "create_delivery_for_order",
     "create_transfer",

@@ -231,21 +231,136 @@ def validate_picking(
             Picking.objects.select_for_update(of=("self",)).select_related("sales_order").get(pk=picking.pk)
         )
         check_transition(picking, PickingState.DONE)
-        moves = list(
-            picking.moves.select_for_update().filter(state__in=selectors.OPEN_MOVE_STATES).order_by("pk")
-        )
-        done = _done_quantities(moves, quantities)
-        needs_backorder = any(done[move.pk] < move.quantity for move in moves)
-        backorder = _create_backorder(picking) if needs_backorder else None
-        now = timezone.now()
-        for move in moves:
-            _finish_move(move, done[move.pk], backorder, now)
-        picking.state, picking.done_at = PickingState.DONE, now
+        moves = _open_moves_locked(picking)
+        backorder = _validate_locked(picking, moves, _done_quantities(moves, quantities), timezone.now())
         picking.carrier = carrier or picking.carrier
         picking.tracking_reference = tracking_ref if tracking_ref is not None else picking.tracking_reference
         picking.save(update_fields=["state", "done_at", "carrier", "tracking_reference"])
-        _register_delivery(picking, moves, done)
     return ValidationResult(picking=picking, backorder=backorder)
+
+
+def _open_moves_locked(picking: Picking) -> list[Move]:
+    return list(picking.moves.select_for_update().filter(state__in=selectors.OPEN_MOVE_STATES).order_by("pk"))
+
+
+def _validate_locked(
+    picking: Picking, moves: list[Move], done: dict[int, Decimal], now: datetime
+) -> Picking | None:
+    """Done quantities per move of a locked picking whose transition was checked; the rest goes to a
+    backorder (returned). The caller saves the picking (state, done_at and its own fields)."""
+    needs_backorder = any(done[move.pk] < move.quantity for move in moves)
+    backorder = _create_backorder(picking) if needs_backorder else None
+    for move in moves:
+        _finish_move(move, done[move.pk], backorder, now)
+    picking.state, picking.done_at = PickingState.DONE, now
+    _register_delivery(picking, moves, done)
+    return backorder
+
+
+def close_deliveries_shipped_outside(
+    order: SalesOrder,
+    shipped: Mapping[int, Decimal],
+    from_location: Location,
+    *,
+    date: datetime | None = None,
+) -> list[Picking]:
+    """Record goods shipped without us: Amazon reports them shipped (e.g. from Seller Central). Nothing is
+    sent anywhere; the pickings closed this way are marked `shipped_outside` and returned.
+
+    `shipped` is the total quantity shipped so far per sales line id. What of it is not delivered yet is
+    taken from the order's open deliveries, oldest first: each is validated for that much, the rest of it
+    stays to deliver in a backorder (ready). What no open delivery holds leaves `from_location` in a done
+    delivery of its own. Never more than ordered; nothing when all of it was delivered already (e.g. by our
+    own shipment). Pickings are locked before the order, in the order `validate_picking` takes them.
+    """
+    with transaction.atomic():
+        open_pickings = list(
+            selectors.open_pickings_of_order(order)
+            .filter(kind=PickingKind.OUTGOING)
+            .select_for_update(of=("self",))
+        )
+        order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+        if order.state != OrderState.CONFIRMED:
+            raise InvalidTransition(order, order.state, "delivery")
+        to_close = _not_yet_delivered(order, shipped)
+        now = date or timezone.now()
+        closed = []
+        for picking in open_pickings:
+            moves = _open_moves_locked(picking)
+            done = _take_from_moves(moves, to_close)
+            if not any(done.values()):
+                continue
+            picking.sales_order = order
+            _validate_locked(picking, moves, done, now)
+            picking.shipped_outside = True
+            picking.save(update_fields=["state", "done_at", "shipped_outside"])
+            closed.append(picking)
+        left = {line_id: quantity for line_id, quantity in to_close.items() if quantity > ZERO}
+        if left:
+            closed.append(_done_delivery_shipped_outside(order, left, from_location, now))
+    return closed
+
+
+def _not_yet_delivered(order: SalesOrder, shipped: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    lines = {line.pk: line for line in deliverable_lines(order)}
+    unknown = set(shipped) - set(lines)
+    if unknown:
+        raise InvalidQuantity(f"lines {sorted(unknown)} are not deliverable lines of {order}")
+    to_close = {}
+    for line_id, quantity in shipped.items():
+        line = lines[line_id]
+        missing = min(Decimal(quantity), line.quantity) - line.quantity_delivered
+        if missing > ZERO:
+            to_close[line_id] = missing
+    return to_close
+
+
+def _take_from_moves(moves: list[Move], to_close: dict[int, Decimal]) -> dict[int, Decimal]:
+    """How much of each open move is done, taken from (and subtracted from) `to_close` per sales line."""
+    done = {}
+    for move in moves:
+        wanted = to_close.get(move.sales_line_id or 0, ZERO)
+        done[move.pk] = min(move.quantity, wanted)
+        if done[move.pk]:
+            to_close[move.sales_line_id or 0] = wanted - done[move.pk]
+    return done
+
+
+def _done_delivery_shipped_outside(
+    order: SalesOrder, quantities: dict[int, Decimal], from_location: Location, now: datetime
+) -> Picking:
+    customers = standard_location(order.company, "CUSTOMERS")
+    picking = new_picking(
+        order.company,
+        PickingKind.OUTGOING,
+        state=PickingState.DONE,
+        done_at=now,
+        shipped_outside=True,
+        sales_order=order,
+        origin=order.name,
+        source_location=from_location,
+        destination_location=customers,
+        partner=order.shipping_partner or order.partner,
+    )
+    lines = {line.pk: line for line in deliverable_lines(order)}
+    Move.objects.bulk_create(
+        Move(
+            company=order.company,
+            picking=picking,
+            sales_line=lines[line_id],
+            product=lines[line_id].product,
+            quantity=quantity,
+            quantity_done=quantity,
+            source_location=from_location,
+            destination_location=customers,
+            state=MoveState.DONE,
+            date=now,
+            origin=order.name,
+        )
+        for line_id, quantity in quantities.items()
+    )
+    sales_services.register_delivered_quantities(order, quantities)
+    return picking
 
 
 def _cancel_locked(picking: Picking) -> None:
