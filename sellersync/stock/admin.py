@@ -71,7 +71,7 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
         "validate_link",
         "company",
     )
-    list_filter = ("state", "kind", "company", "carrier", "scheduled_date", "deadline")
+    list_filter = ("state", "kind", "shipped_outside", "company", "carrier", "scheduled_date", "deadline")
     search_fields = ("reference", "origin", "tracking_reference", "partner__name", "sales_order__name")
     date_hierarchy = "scheduled_date"
     # Only what the shipper types is editable; the rest comes from the order and the services (stock is
@@ -88,6 +88,7 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
         "deadline",
         "delivery_deadline",
         "done_at",
+        "shipped_outside",
         "backorder_of",
         "company",
     )

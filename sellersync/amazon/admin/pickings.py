@@ -49,6 +49,9 @@ TAG_COLOURS = {
     OutboundState.SYNCED: "#3c763d",
     OutboundState.FAILED: "#a94442",
 }
+#: The tag of a delivery closed because Amazon reported it shipped (e.g. from Seller Central).
+SHIPPED_OUTSIDE = gettext_lazy("Shipped on Amazon")
+SHIPPED_OUTSIDE_COLOUR = "#3c763d"
 AMAZON_HELP = gettext_lazy("Required for Amazon orders: Amazon is told the carrier and tracking reference.")
 
 
@@ -138,6 +141,10 @@ class AmazonPickingAdmin(PickingAdmin):
                 kind=OutboundKind.SHIPMENT, reference=f"picking:{picking.pk}"
             )
             state = shipment.values_list("state", flat=True).first()
+        if state is None and picking.shipped_outside:  # Amazon told us: nothing was sent for it
+            return format_html(
+                '<span class="amazon-tag" style="color:{}">{}</span>', SHIPPED_OUTSIDE_COLOUR, SHIPPED_OUTSIDE
+            )
         if state is None:
             return "—"
         return format_html(
