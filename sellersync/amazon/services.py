@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,11 +25,11 @@ from sellersync.amazon.choices import (
     SyncKind,
     SyncRunStatus,
 )
+from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import (
     AmazonAccount,
     AmazonMarketplace,
     AmazonOrder,
-    AmazonOrderEvent,
     OutboundMessage,
     SyncRun,
 )
@@ -201,7 +201,7 @@ def _refetch(account: AmazonAccount, amazon_order_ids: Sequence[str], kind: str)
         except Exception as exc:  # recorded on the run, shown in the back office
             logger.warning("refetch for account %s failed: %s", account.pk, type(exc).__name__)
             run.status = SyncRunStatus.FAILED
-            run.error = f"{type(exc).__name__}: {exc}"[:4000]
+            run.error = redact(f"{type(exc).__name__}: {exc}")[:4000]
         finally:
             run.api_calls = sum(stats.calls for stats in client.stats.values())
             run.finished_at = timezone.now()
@@ -235,22 +235,3 @@ def cancel_sales_order(sales_order: SalesOrder, reason: str) -> None:
                 )
         except IntegrityError:
             pass  # already queued: one message per local cancellation
-
-
-def erase_buyer_data(*, company_id: int | None = None, older_than: timedelta | None = None) -> int:
-    """Erase the encrypted buyer data of order versions (all, one company's, or older than a delay);
-    returns the number of versions erased. Without arguments, each company's retention period applies."""
-    events = AmazonOrderEvent.objects.exclude(buyer_data="")
-    if company_id is not None:
-        events = events.filter(order__account__company_id=company_id)
-    if older_than is not None:
-        return events.filter(received_at__lt=timezone.now() - older_than).update(buyer_data="")
-    if company_id is not None:
-        return events.update(buyer_data="")
-    erased = 0
-    from sellersync.core.models import Company
-
-    for company in Company.objects.filter(pii_retention_days__isnull=False):
-        limit = timezone.now() - timedelta(days=company.pii_retention_days)
-        erased += events.filter(order__account__company=company, received_at__lt=limit).update(buyer_data="")
-    return erased

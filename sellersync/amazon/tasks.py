@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
-from sellersync.amazon import selectors, services
+from sellersync.amazon import retention, selectors, services
 from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.sync.import_orders import sync_orders
 
@@ -87,7 +87,7 @@ def audit_account(account_id: int) -> None:
 @db_periodic_task(crontab(hour="3", minute="17"))
 def erase_expired_buyer_data() -> int:
     """Daily: erase buyer data kept longer than each company's retention period."""
-    return services.erase_buyer_data()
+    return retention.erase_buyer_data()
 
 
 @db_periodic_task(crontab(minute="*/15"))

@@ -1,6 +1,9 @@
 """Back-office screens for the master data."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.core.admin_scoping import CompanyScopedAdmin, CompanyScopedFields
@@ -30,6 +33,12 @@ class MembershipInline(CompanyScopedFields, admin.TabularInline):  # type: ignor
 class CompanyAdmin(CompanyScopedAdmin):
     company_path = "pk"
     inlines = (MembershipInline,)
+
+    def save_model(self, request: HttpRequest, obj: Company, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:  # its creator must see the new company
+            CompanyMembership.objects.get_or_create(user=request.user, company=obj)
+
     list_display = ("name", "currency", "country_code", "vat_number", "pii_retention_days")
     list_filter = ("currency", "country_code")
     search_fields = ("name", "vat_number")

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model
+from django.db.models import CharField, Field, Model, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext
 
 from sellersync.core.models import Company, Currency, Partner, Sequence, UserPreference
@@ -75,6 +76,22 @@ def find_or_create_partner(company: Company, data: PartnerData, parent: Partner 
         company=company, match_key=partner_match_key(data), defaults=defaults
     )
     return partner
+
+
+#: What identifies a person on a partner; city, region, postal code, country and VAT number are kept.
+PERSONAL_FIELDS = ("company_name", "email", "phone", "street", "street2")
+
+
+def erase_personal_data(partners: QuerySet[Partner]) -> int:
+    """Erase the personal data of `partners` (name, company name, e-mail, phone, street lines): each becomes
+    an anonymous "Amazon Customer" of its city, still linked to its orders. Returns how many were erased."""
+    return partners.update(
+        name=gettext("Amazon Customer"),
+        is_anonymous=True,
+        is_company=False,
+        match_key=Concat(Value("erased:"), Cast("pk", CharField())),
+        **{field: "" for field in PERSONAL_FIELDS},
+    )
 
 
 def create_company(name: str, currency: Currency, country_code: str, **extra: object) -> Company:

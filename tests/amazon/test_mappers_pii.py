@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sellersync.amazon.mappers.pii import merge_pii, split_pii
+from sellersync.amazon.mappers.pii import merge_pii, redact, split_pii
 
 
 def v0_raw() -> dict[str, Any]:
@@ -168,3 +168,21 @@ def test_a_pii_key_inside_a_list_of_lists_is_found_and_keys_are_escaped_in_point
     # then
     assert cleaned == {"a/b": [[{"x~y": 1}]], "n": 1.5, "flag": True, "none": None}
     assert pii == {"/a~1b/0/0/Phone": "+1 5"}
+
+
+def test_redact_blanks_the_buyers_values_and_any_email_in_an_error() -> None:
+    # given an error quoting the buyer's name, street, phone and an e-mail address, with the order's payload
+    error = (
+        "302-0000002-0000002: cannot store 'Sophie Müller' at '12 Hauptstraße' (Berlin 10115), "
+        "phone +49 30 1234567, contact someone.else@example.org"
+    )
+
+    # when
+    text = redact(error, v0_raw())
+
+    # then
+    assert text == (
+        "302-0000002-0000002: cannot store '[buyer data]' at '[buyer data]' (Berlin 10115), "
+        "phone [buyer data], contact [buyer data]"
+    )
+    assert redact("no buyer here: 75.96 EUR") == "no buyer here: 75.96 EUR"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sellersync.amazon import services
+from sellersync.amazon import retention, services
 from sellersync.amazon.choices import OrderSyncState, OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, OutboundMessage
 from sellersync.amazon.sync.failures import retry_delay
@@ -129,7 +129,7 @@ def test_erase_buyer_data_of_a_company_keeps_the_pii_free_payload(na_account: Am
     assert with_pii > 0
 
     # when
-    erased = services.erase_buyer_data(company_id=na_account.company_id)
+    erased = retention.erase_buyer_data(company_id=na_account.company_id)
 
     # then
     assert erased == with_pii

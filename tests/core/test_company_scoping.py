@@ -161,3 +161,23 @@ def test_clean_refuses_a_record_of_another_company(two_shops: dict[str, object])
         contact.full_clean()
     assert "parent" in refused_contact.value.message_dict
     Product(company=two_shops["partner_a"].company, name="Fine", sales_tax=two_shops["tax_a"]).full_clean()  # type: ignore[attr-defined]
+
+
+def test_a_company_created_by_a_member_is_theirs(two_shops: dict[str, object], eur: object) -> None:
+    # when user A creates a company
+    client = logged_in(two_shops["user_a"])
+    data = {
+        "name": "Northwind Ltd",
+        "currency": "EUR",
+        "country_code": "GB",
+        "pii_retention_days": "30",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:core_company_add"), data)
+
+    # then they belong to it and see it
+    created = Company.objects.get(name="Northwind Ltd")
+    assert response.status_code == 302
+    assert CompanyMembership.objects.filter(user=two_shops["user_a"], company=created).exists()
+    assert client.get(reverse("admin:core_company_change", args=(created.pk,))).status_code == 200

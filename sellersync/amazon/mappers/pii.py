@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 V0_PII_KEYS = frozenset(
@@ -132,3 +133,28 @@ def _escape(key: str) -> str:
 
 def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
+
+
+REDACTED = "[buyer data]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Shorter values (a state code, an initial) are too common to blank in a message.
+_MIN_REDACTED_LENGTH = 3
+
+
+def redact(text: str, raw: dict[str, Any] | None = None) -> str:
+    """`text` (an error about an order) without the buyer's data: every personal value of the order's raw
+    payload it quotes, and any e-mail address, become "[buyer data]". Errors are stored and shown to users;
+    buyer data is not, and is erased after the retention period."""
+    values = sorted(_strings(split_pii(raw)[1]) if raw else set(), key=len, reverse=True)
+    for value in values:
+        text = text.replace(value, REDACTED)
+    return _EMAIL.sub(REDACTED, text)
+
+
+def _strings(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set().union(*(_strings(value) for value in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_strings(value) for value in node)) if node else set()
+    text = str(node).strip() if node is not None and not isinstance(node, bool) else ""
+    return {text} if len(text) >= _MIN_REDACTED_LENGTH else set()

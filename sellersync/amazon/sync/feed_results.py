@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellersync.amazon.choices import OutboundKind, OutboundState
+from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import AmazonAccount, OutboundMessage
 from sellersync.spapi import order_feeds
 from sellersync.spapi.client import SpApiClient
@@ -54,7 +55,7 @@ def mark_synced(message: OutboundMessage, *, channel: str = "") -> None:
 
 
 def mark_failed(message: OutboundMessage, amazon_error: str) -> None:
-    message.state, message.amazon_error = OutboundState.FAILED, amazon_error[:4000]
+    message.state, message.amazon_error = OutboundState.FAILED, redact(amazon_error)[:4000]
     message.save(update_fields=["state", "amazon_error"])
 
 

@@ -11,6 +11,7 @@ import logging
 from django.utils import timezone
 
 from sellersync.amazon.choices import OrderSyncState, SyncKind, SyncRunStatus
+from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, SyncRun
 from sellersync.amazon.sync.import_orders import apply_entries, order_source
 from sellersync.amazon.sync.sources import PiiGate
@@ -51,7 +52,7 @@ def sync_cancellations(account: AmazonAccount) -> SyncRun:
         except Exception as exc:  # recorded on the run
             logger.warning("cancellation sync of account %s failed: %s", account.pk, type(exc).__name__)
             run.status = SyncRunStatus.FAILED
-            run.error = f"{type(exc).__name__}: {exc}"[:4000]
+            run.error = redact(f"{type(exc).__name__}: {exc}")[:4000]
         finally:
             run.api_calls = sum(stats.calls for stats in client.stats.values())
             run.finished_at = timezone.now()

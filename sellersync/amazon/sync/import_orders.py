@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from sellersync.amazon.choices import OrdersApi, PiiAccess, SyncKind, SyncRunStatus
 from sellersync.amazon.mappers.errors import MappingError
+from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import AmazonAccount, SyncRun
 from sellersync.amazon.sync.apply import ApplyOutcome, apply_order, bound_order_ids
 from sellersync.amazon.sync.failures import mark_failed
@@ -69,7 +70,7 @@ def sync_orders(account: AmazonAccount, *, now: datetime | None = None) -> SyncR
         except Exception as exc:  # the run records any failure; the schedule goes on
             logger.warning("order sync of account %s failed: %s", account.pk, type(exc).__name__)
             run.status = SyncRunStatus.FAILED
-            run.error = f"{type(exc).__name__}: {exc}"[:4000]
+            run.error = redact(f"{type(exc).__name__}: {exc}")[:4000]
         finally:
             _finish(run, client)
     return run
@@ -163,7 +164,7 @@ def _apply_entry(
 ) -> str:
     """Apply one entry in its own (nested) transaction; a failure is stored on its binding."""
     if isinstance(entry.result, MappingFailure):
-        mark_failed(account, entry.amazon_order_id, entry.result.reason)
+        mark_failed(account, entry.amazon_order_id, redact(entry.result.reason, entry.raw_payload))
         return _FAILED
     try:
         result = apply_order(
@@ -175,14 +176,15 @@ def _apply_entry(
             known_unbound=known_unbound,
         )
     except MappingError as exc:
-        mark_failed(account, entry.amazon_order_id, str(exc))
+        mark_failed(account, entry.amazon_order_id, redact(str(exc), entry.raw_payload))
         return _FAILED
     except DatabaseError:  # the database itself: the group (or the run) fails, nothing is half-written
         raise
     except Exception as exc:  # a defect met by this order only: it fails alone, the others go on
         # the type only: an exception's message may quote buyer data (the order's error keeps it)
         logger.warning("order %s could not be applied: %s", entry.amazon_order_id, type(exc).__name__)
-        mark_failed(account, entry.amazon_order_id, f"unexpected error {type(exc).__name__}: {exc}")
+        reason = redact(f"unexpected error {type(exc).__name__}: {exc}", entry.raw_payload)
+        mark_failed(account, entry.amazon_order_id, reason)
         lookups.clear()
         return _FAILED
     return result.outcome

@@ -8,6 +8,7 @@ import logging
 from django.utils import timezone
 
 from sellersync.amazon.choices import SyncKind, SyncRunStatus
+from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import AmazonAccount, SyncRun
 from sellersync.amazon.sync.export_cancellations import send_pending_cancellations
 from sellersync.amazon.sync.export_shipments import send_pending_shipments
@@ -44,7 +45,7 @@ def sync_pickings(account: AmazonAccount, *, use_feed: bool | None = None) -> Sy
         except Exception as exc:  # recorded on the run, shown in the back office
             logger.warning("sync pickings of account %s failed: %s", account.pk, type(exc).__name__)
             run.status = SyncRunStatus.FAILED
-            run.error = f"{type(exc).__name__}: {exc}"[:4000]
+            run.error = redact(f"{type(exc).__name__}: {exc}")[:4000]
         finally:
             run.api_calls = sum(stats.calls for stats in client.stats.values())
             run.finished_at = timezone.now()
