@@ -92,25 +92,22 @@ def test_validate_page_without_tracking_is_refused_with_the_reason(
 def test_retry_amazon_sync_resends_a_failed_shipment(
     admin_client: Client, sandbox: Sandbox, na_account: AmazonAccount
 ) -> None:
-    # given a shipment shown as failed (the first confirmation did reach Amazon)
+    # given a shipment Amazon refused (the order was canceled on Amazon before it reached it)
     (binding,) = fbm_orders(sandbox, na_account)
     picking = picking_of(binding)
-    picking.carrier = Carrier.objects.create(name="usps")
-    picking.tracking_reference = "9400111899223100000001"
-    picking.save()
-    post_validate_page(
-        admin_client, picking, everything(picking), picking.carrier, picking.tracking_reference
-    )
-    OutboundMessage.objects.update(state=OutboundState.FAILED, amazon_error="18036: bad tracking")
+    sandbox.cancel(binding.amazon_id)
+    carrier = Carrier.objects.create(name="usps")
+    post_validate_page(admin_client, picking, everything(picking), carrier, "9400111899223100000001")
     page = admin_client.get(reverse("admin:stock_picking_changelist")).content.decode()
     assert "Amazon Sync Failed" in page
     # when
-    _action(admin_client, "retry_amazon_sync", picking)
-    # then (Amazon had shipped it already with the first confirmation: the second one is refused)
+    page = _action(admin_client, "retry_amazon_sync", picking).content.decode()
+    # then it was sent a second time, refused again, and the page says so
     message = OutboundMessage.objects.get()
     assert message.attempts == 2
     assert message.state == OutboundState.FAILED
     assert "only Unshipped or PartiallyShipped can ship" in message.amazon_error
+    assert "Amazon Sync Failed. Amazon said:" in page
 
 
 def test_sync_pickings_button_sends_the_pending_shipments(
