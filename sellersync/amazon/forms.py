@@ -44,6 +44,7 @@ class AmazonAccountForm(forms.ModelForm):
             "last_order_sync",
             "sales_team",
             "book_orders_shipped_outside",
+            "audit_days",
             "location",
             "unknown_sku_policy",
             "default_product",

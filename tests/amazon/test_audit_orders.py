@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -20,7 +23,7 @@ from sellersync.amazon.choices import SyncKind, SyncRunStatus
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OrderAudit
 from sellersync.amazon.sync.audit_orders import audit_orders
 from sellersync.amazon.sync.import_orders import sync_orders
-from sellersync.core.models import Company
+from sellersync.core.models import Company, UserPreference
 from sellersync.sales.models import SalesOrder
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
@@ -193,3 +196,24 @@ def test_the_daily_task_audits_each_active_linked_account_once(
     assert list(OrderAudit.objects.values_list("account_id", "status")) == [
         (account.pk, SyncRunStatus.SUCCEEDED)
     ]
+
+
+def test_audit_now_is_refused_outside_developer_mode_and_reports_the_audit_in_it(
+    admin_client: Client, admin_user: Any, account: AmazonAccount
+) -> None:
+    url = reverse("admin:amazon_amazonaccount_audit", args=(account.pk,))
+    # when pressed without developer mode, then with it
+    refused = admin_client.post(url)
+    UserPreference.objects.update_or_create(user=admin_user, defaults={"developer_mode": True})
+    done = admin_client.post(url)
+    page = admin_client.get(reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
+    # then the first is refused and nothing audited; the second audits, says so and the page lists it
+    audit = OrderAudit.objects.get(account=account)
+    notes = [str(message) for message in get_messages(done.wsgi_request)]  # type: ignore[attr-defined]
+    assert (refused.status_code, done.status_code) == (403, 302)
+    assert notes == [
+        f"Gap audit: {audit.orders_checked} orders checked, {audit.missing_found} missing, "
+        f"{audit.behind_found} behind, {audit.repaired} repaired, 0 failed ({audit.api_calls} API calls)."
+    ]
+    assert audit.orders_checked > 10
+    assert page.content.decode().count('class="order-audit"') == 1

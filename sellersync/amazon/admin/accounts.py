@@ -1,6 +1,6 @@
 """The Amazon account screen: list, form in fieldsets, marketplaces inline, and the account's buttons
-(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings, Recover Order,
-Retry failed orders)."""
+(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings, Audit now, Recover
+Order, Retry failed orders), and the account's latest gap audits."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sellersync.amazon import services, views
+from sellersync.amazon.admin.audits import latest_audits, report_audit
 from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
 from sellersync.amazon.linking import LinkRefused
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, SyncRun
 from sellersync.amazon.services import SandboxNotConfigured
+from sellersync.amazon.sync.audit_orders import audit_orders
 from sellersync.amazon.sync.failures import failing_orders
 from sellersync.amazon.sync.import_cancellations import sync_cancellations
 from sellersync.amazon.sync.import_orders import sync_orders
@@ -97,6 +99,7 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                     "last_order_sync",
                     "sales_team",
                     "book_orders_shipped_outside",
+                    "audit_days",
                 )
             },
         ),
@@ -153,6 +156,7 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             **(extra_context or {}),
             "developer_mode": developer_mode_enabled(request.user),
             **self._failure_summary(object_id),
+            **self._audit_summary(object_id),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)
 
@@ -176,6 +180,16 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             "orders_attention_url": filter_url + OrderSyncState.ATTENTION,
         }
 
+    def _audit_summary(self, object_id: str) -> dict[str, Any]:
+        """The account's latest gap audits, and a link to all of them."""
+        if not str(object_id).isdigit():
+            return {}
+        changelist = reverse("admin:amazon_orderaudit_changelist")
+        return {
+            "latest_audits": latest_audits(int(object_id)),
+            "audits_url": f"{changelist}?account__id__exact={object_id}",
+        }
+
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
@@ -190,6 +204,7 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 wrap(require_POST(self.sync_view)),
                 name="amazon_amazonaccount_sync",
             ),
+            path("<int:pk>/audit/", wrap(require_POST(self.audit_view)), name="amazon_amazonaccount_audit"),
             path("<int:pk>/recover/", wrap(self.recover_view), name="amazon_amazonaccount_recover"),
             path(
                 "<int:pk>/retry-failed/",
@@ -241,6 +256,14 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             messages.warning(request, _("Picking synchronization comes with FBM fulfilment."))
         else:
             report_run(request, run)
+        return self._back_to(account)
+
+    def audit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Audit now: the gap audit, run at once (developer mode only; the daily task does it otherwise)."""
+        account = self._account_for_change(request, pk)
+        if not developer_mode_enabled(request.user):
+            raise PermissionDenied
+        report_audit(request, audit_orders(account))
         return self._back_to(account)
 
     def retry_failed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
