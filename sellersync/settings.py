@@ -2,46 +2,48 @@
 
 DATABASE_URL   default: SQLite in var/sellersync.sqlite3 (WAL, IMMEDIATE transactions)
 REDIS_URL      when set: Huey's queue and the SP-API rate-limit buckets live in Redis
-SECRET_KEY     default: a random key generated once into var/secret_key
-SELLERSYNC_FERNET_KEYS  Fernet keys, comma-separated, the first encrypts (default: var/fernet_key)
+SECRET_KEY     default: a random key generated once into var/secret_key (mode 0600)
+SELLERSYNC_FERNET_KEYS  Fernet keys, comma-separated, the first encrypts, all decrypt (see rotate_keys)
+SELLERSYNC_FERNET_KEY_FILE  without SELLERSYNC_FERNET_KEYS: a key file outside the data folder, one key a line
+               (default ~/.config/sellersync/fernet_keys, created 0600 on first use; see sellersync/keys.py)
 DEBUG          "1" for development
+Production: DJANGO_SETTINGS_MODULE=sellersync.settings_production (docs/production.md).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from sellersync import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SELLERSYNC_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _key_file(name: str, make: Callable[[], str]) -> str:
-    """Read a key kept outside the repository, creating it on first use."""
-    path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
+#: "production" (set by sellersync.settings_production): every key and host given, HTTPS enforced, no DEBUG.
+PROFILE = os.environ.get("SELLERSYNC_PROFILE", "development")
+PRODUCTION = PROFILE == "production"
 
-
-def _new_fernet_key() -> str:
-    from cryptography.fernet import Fernet
-
-    return Fernet.generate_key().decode()
-
-
-SECRET_KEY = os.environ.get("SECRET_KEY") or _key_file("secret_key", lambda: secrets.token_urlsafe(50))
-_fernet_keys = os.environ.get("SELLERSYNC_FERNET_KEYS") or _key_file("fernet_key", _new_fernet_key)
-FERNET_KEYS = [key.strip() for key in _fernet_keys.split(",") if key.strip()]
-DEBUG = os.environ.get("DEBUG", "0") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+if PRODUCTION:
+    SECRET_KEY = keys.required(os.environ, "SECRET_KEY")
+    FERNET_KEYS = keys.fernet_keys(os.environ, VAR_DIR, create=False)
+    DEBUG = False
+    ALLOWED_HOSTS = keys.required(os.environ, "ALLOWED_HOSTS").split(",")
+else:
+    SECRET_KEY = (
+        os.environ.get("SECRET_KEY")
+        or keys.read_or_create(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50)).strip()
+    )
+    FERNET_KEYS = keys.fernet_keys(os.environ, VAR_DIR)
+    DEBUG = os.environ.get("DEBUG", "0") == "1"
+    _hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    ALLOWED_HOSTS = [host for host in _hosts.split(",") if host]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -178,3 +180,17 @@ LOGGING = {
     # The Huey consumer logs through a handler of its own: don't print its lines twice.
     "loggers": {"huey": {"propagate": False}},
 }
+
+if PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/production.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"

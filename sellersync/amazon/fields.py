@@ -1,7 +1,9 @@
 """Model fields of the connector: secrets encrypted at rest with Fernet (cryptography's MultiFernet).
 
 The first key of settings.FERNET_KEYS encrypts; all of them decrypt, so keys can be rotated by putting a new
-key first. The ciphertext is stored as text; the clear value exists only in memory.
+key first, then re-encrypting every stored value with `sellersync rotate_keys` before removing the old key
+(docs/production.md). Where the keys come from: sellersync/keys.py. The ciphertext is stored as text; the
+clear value exists only in memory.
 """
 
 from __future__ import annotations
