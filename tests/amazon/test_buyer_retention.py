@@ -5,19 +5,26 @@ for tax and reporting, and the customer stays linked to its orders."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent
+from sellersync.accounting.models import ExchangeRate
+from sellersync.amazon.choices import OutboundKind
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, OutboundMessage
 from sellersync.amazon.retention import erase_buyer_data
+from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync import apply as apply_module
+from sellersync.amazon.sync.export_shipments import send_pending_shipments, validate_amazon_picking
 from sellersync.amazon.sync.import_orders import sync_orders
+from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.models import Partner
 from sellersync.core.services import PartnerData
 from sellersync.sales.models import SalesOrder
+from sellersync.stock.choices import PickingState
+from sellersync.stock.models import Carrier, Picking
 from tests.amazon.fixtures import Sandbox
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +63,27 @@ def age_everything(account: AmazonAccount, days: int) -> None:
     AmazonOrderEvent.objects.filter(order__account=account).update(received_at=past)
 
 
+def ship_and_invoice(account: AmazonAccount) -> None:
+    """One FBM delivery shipped and confirmed to Amazon, and the orders invoiced: their records too must
+    hold no buyer data after retention."""
+    picking = Picking.objects.filter(company=account.company, state=PickingState.READY).first()
+    assert picking is not None
+    validate_amazon_picking(picking, carrier=Carrier.objects.create(name="ups"), tracking_ref="1Z999AA1")
+    with client_for_account(account) as client:
+        send_pending_shipments(account, client)
+    for code in ("USD", "CAD", "MXN"):
+        ExchangeRate.objects.create(company=account.company, currency_id=code, date=date(2020, 1, 1), rate=2)
+    invoices = create_amazon_invoices(SalesOrder.objects.filter(company=account.company).order_by("pk"))
+    assert OutboundMessage.objects.filter(kind=OutboundKind.SHIPMENT).exists() and invoices
+
+
 def test_retention_leaves_nothing_of_the_buyers(sandbox: Sandbox, na_account: AmazonAccount) -> None:
     # given FBM and FBA orders synced with buyer data (the NA seller has PII access)
     sandbox.create_orders(na_account.seller_id, 3, fulfillment_channel="MFN", status="Unshipped")
     sandbox.create_orders(na_account.seller_id, 2, fulfillment_channel="AFN")
     sandbox.advance(6 * 3600)
     sync_orders(na_account)
+    ship_and_invoice(na_account)
     partners = [p for p in Partner.objects.filter(company=na_account.company) if p.email]
     assert len(partners) >= 3
     buyers = [
