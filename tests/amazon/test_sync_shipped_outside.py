@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
@@ -167,7 +169,7 @@ def test_fbm_order_first_seen_partially_shipped_delivers_the_shipped_units_and_k
 
 
 def test_open_delivery_shipped_in_seller_central_is_closed_as_shipped_on_amazon_and_never_shipped_again(
-    sandbox: Sandbox, na_account: AmazonAccount
+    sandbox: Sandbox, na_account: AmazonAccount, admin_client: Client
 ) -> None:
     # given a booked FBM order with its ready delivery, then shipped in Seller Central
     order_id = new_order(sandbox, na_account, fulfillment_channel="MFN", status="Unshipped")
@@ -190,6 +192,14 @@ def test_open_delivery_shipped_in_seller_central_is_closed_as_shipped_on_amazon_
     with pytest.raises(InvalidTransition):
         validate_amazon_picking(picking, carrier=Carrier.objects.create(name="ups"), tracking_ref="1Z1")
     assert not OutboundMessage.objects.exists()
+    # and the transfers list tags it, not as a delivery still to send to Amazon
+    changelist = reverse("admin:stock_picking_changelist")
+    listed = admin_client.get(changelist, {"shipped_outside__exact": "1"})
+    not_sent = admin_client.get(changelist, {"amazon_sync": "not_sent"})
+    assert listed.context["cl"].queryset.filter(pk=picking.pk).exists()
+    assert all(row.shipped_outside for row in listed.context["cl"].queryset)
+    assert "Shipped on Amazon" in listed.content.decode()
+    assert not not_sent.context["cl"].queryset.filter(pk=picking.pk).exists()
 
 
 def test_part_shipped_in_seller_central_then_the_rest_by_us_ships_each_unit_once(

@@ -112,7 +112,8 @@ class AmazonOrderAdmin(CompanyScopedAdmin):
 
     @admin.action(description=gettext_lazy("Retry (fetch again from Amazon)"))
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
-        failed = queryset.filter(sync_state__in=FAILURE_STATES).select_related("account").order_by("pk")
+        selected = queryset.count()  # before retrying: a list filtered on the state would shrink
+        failed = list(queryset.filter(sync_state__in=FAILURE_STATES).select_related("account").order_by("pk"))
         recovered = 0
         for binding in failed:
             result = services.recover_order(binding.account, binding.amazon_id)
@@ -120,9 +121,11 @@ class AmazonOrderAdmin(CompanyScopedAdmin):
                 recovered += 1
             else:
                 self.message_user(request, f"{result.amazon_id}: {result.last_error}", messages.ERROR)
-        skipped = queryset.count() - len(failed)
+        skipped = selected - len(failed)
         if recovered:
-            self.message_user(request, _("%(count)d order(s) synchronized.") % {"count": recovered})
+            self.message_user(
+                request, _("%(count)d order(s) synchronized.") % {"count": recovered}, messages.SUCCESS
+            )
         if skipped:
             self.message_user(
                 request, _("%(count)d order(s) were not failed: left as they are.") % {"count": skipped}

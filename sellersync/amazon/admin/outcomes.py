@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sellersync.amazon.choices import FulfillmentChannel, OrderSyncState, OutboundKind, OutboundState
+from sellersync.amazon.choices import FulfillmentChannel, OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonOrder, OutboundMessage
+from sellersync.amazon.sync.failures import FAILURE_STATES
 from sellersync.stock.models import Picking
 
 WAITING = (OutboundState.PENDING, OutboundState.SENT)
@@ -79,7 +80,8 @@ class PickingSyncFilter(admin.SimpleListFilter):
             fbm = AmazonOrder.objects.filter(
                 sales_order_id=OuterRef("sales_order_id"), fulfillment_channel=FulfillmentChannel.FBM
             )
-            return queryset.filter(Exists(fbm), amazon_state__isnull=True)
+            # a delivery Amazon reported shipped (Seller Central) is closed without sending: not "not sent"
+            return queryset.filter(Exists(fbm), amazon_state__isnull=True, shipped_outside=False)
         states = {"synced": (OutboundState.SYNCED,), "waiting": WAITING, "failed": (OutboundState.FAILED,)}
         return queryset.filter(amazon_state__in=states[value])
 
@@ -109,7 +111,7 @@ class SalesOrderSyncFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         amazon = queryset.filter(amazon_order__isnull=False)
-        failed = Q(amazon_order__sync_state=OrderSyncState.FAILED) | _order_messages(OutboundState.FAILED)
+        failed = Q(amazon_order__sync_state__in=FAILURE_STATES) | _order_messages(OutboundState.FAILED)
         if value == "failed":
             return amazon.filter(failed)
         if value == "waiting":
