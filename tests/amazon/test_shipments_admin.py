@@ -110,6 +110,32 @@ def test_retry_amazon_sync_resends_a_failed_shipment(
     assert "Amazon Sync Failed. Amazon said:" in page
 
 
+def test_retry_of_a_failed_shipment_that_amazon_took_finds_it_and_sends_nothing_again(
+    admin_client: Client, sandbox: Sandbox, na_account: AmazonAccount
+) -> None:
+    # given a shipment shown as failed although the first confirmation did reach Amazon
+    (binding,) = fbm_orders(sandbox, na_account)
+    picking = picking_of(binding)
+    picking.carrier = Carrier.objects.create(name="usps")
+    picking.tracking_reference = "9400111899223100000001"
+    picking.save()
+    post_validate_page(
+        admin_client, picking, everything(picking), picking.carrier, picking.tracking_reference
+    )
+    confirmations_before = sandbox.calls("confirmShipment")
+    OutboundMessage.objects.update(state=OutboundState.FAILED, amazon_error="18036: bad tracking")
+    page = admin_client.get(reverse("admin:stock_picking_changelist")).content.decode()
+    assert "Amazon Sync Failed" in page
+    # when
+    response = _action(admin_client, "retry_amazon_sync", picking)
+    # then Amazon's order already carries the package: the message is synced, not confirmed twice
+    message = OutboundMessage.objects.get()
+    assert message.state == OutboundState.SYNCED
+    assert message.attempts == 1
+    assert sandbox.calls("confirmShipment") == confirmations_before
+    assert "Synced with Amazon" in response.content.decode()
+
+
 def test_sync_pickings_button_sends_the_pending_shipments(
     admin_client: Client, admin_user: Any, sandbox: Sandbox, na_account: AmazonAccount
 ) -> None:
