@@ -9,9 +9,10 @@ The hierarchy, decided on the HTTP status (never on the body)::
     │   ├── Timeout                 the request timed out
     │   ├── ConnectionFailed        the connection could not be made or was dropped
     │   └── OutcomeUnknown          a non-idempotent request (createFeed, confirmShipment, createReport)
-    │                               went out but its answer did not come back (timeout after sending,
-    │                               connection dropped, 500/502/504): Amazon may have taken it. Never
-    │                               resent by the client; the caller asks Amazon before sending again
+    │       │                       went out but its answer did not come back (timeout after sending,
+    │       │                       connection dropped, 500/502/504): Amazon may have taken it. Never
+    │       │                       resent by the client; the caller asks Amazon before sending again
+    │       └── FeedOutcomeUnknown  ... and getFeeds could not settle it: where to look for it later
     ├── PermanentError              retrying the same request cannot help
     │   ├── AuthError               401 / 403, or the LWA token endpoint refused the credentials
     │   │   └── PiiAccessDenied     Amazon refused a restricted data token (no PII role)
@@ -28,6 +29,7 @@ Every error carries the HTTP ``status`` (``None`` when no response came back), A
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,25 @@ class OutcomeUnknown(TransientError):
     The client does not resend it (a second createFeed or confirmShipment could do the work twice); the
     caller finds out from Amazon (getFeeds, the order's packages, getReports) before sending again.
     """
+
+
+class FeedOutcomeUnknown(OutcomeUnknown):
+    """createFeed's answer was lost and Amazon could not say whether it took it (getFeeds failed, or listed
+    several candidates): the feed type, marketplaces and Amazon time to look for it from, later."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        feed_type: str,
+        marketplace_ids: tuple[str, ...],
+        created_since: datetime,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(message, operation="feeds.createFeed", **kwargs)  # type: ignore[arg-type]
+        self.feed_type = feed_type
+        self.marketplace_ids = marketplace_ids
+        self.created_since = created_since
 
 
 class PermanentError(SpApiError):

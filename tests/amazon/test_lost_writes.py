@@ -133,3 +133,47 @@ def test_a_lost_cancellation_feed_answer_is_not_sent_twice(
     assert (message.feed_id, message.state) == (feeds[0]["feedId"], OutboundState.SYNCED)
     assert sandbox.truth(na_account.seller_id)[binding.amazon_id]["status"] == "Canceled"
     assert sandbox.calls("createFeed") == 1
+
+
+@pytest.mark.parametrize(
+    ("_case", "create_feed_fault", "feeds_at_amazon_after_send", "create_feed_calls"),
+    [
+        ("Amazon took it", "answer_lost", 1, 1),
+        ("Amazon did not take it", "http_500", 0, 2),
+    ],
+)
+def test_a_lost_feed_amazon_could_not_account_for_is_looked_for_at_the_next_pass(
+    sandbox: Sandbox,
+    na_account: AmazonAccount,
+    ups: Carrier,
+    _case: str,
+    create_feed_fault: str,
+    feeds_at_amazon_after_send: int,
+    create_feed_calls: int,
+) -> None:
+    # given shipments sent in a feed whose answer is lost while getFeeds fails too (six 503s)
+    order_ids = _shipment_recorded(sandbox, na_account, ups, count=2)
+    sandbox.fault("createFeed", create_feed_fault)
+    sandbox.fault("getFeeds", "http_503", times=6)
+    _send(na_account, use_feed=True)
+    parked = list(OutboundMessage.objects.filter(kind=OutboundKind.SHIPMENT))
+    feeds_after_send = len(sandbox.feeds(na_account.seller_id))
+    # when Amazon answers again: the next Sync Pickings, Amazon processing, and the one after
+    sandbox.clear_faults()
+    sync_pickings(na_account, use_feed=True)
+    sandbox.advance(180)
+    sync_pickings(na_account, use_feed=True)
+    # then the messages waited without a feed id, then one feed in all reached Amazon and they are synced
+    assert [(m.state, m.feed_id, "lost_feed" in m.payload) for m in parked] == [
+        (OutboundState.SENT, "", True)
+    ] * 2
+    assert feeds_after_send == feeds_at_amazon_after_send
+    feeds = sandbox.feeds(na_account.seller_id)
+    messages = list(OutboundMessage.objects.filter(kind=OutboundKind.SHIPMENT))
+    assert len(feeds) == 1
+    assert [(m.state, m.feed_id, "lost_feed" in m.payload) for m in messages] == [
+        (OutboundState.SYNCED, feeds[0]["feedId"], False)
+    ] * 2
+    truth = sandbox.truth(na_account.seller_id)
+    assert [truth[order_id]["status"] for order_id in order_ids] == ["Shipped", "Shipped"]
+    assert sandbox.calls("createFeed") == create_feed_calls

@@ -16,7 +16,7 @@ import pytest
 
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
-from sellersync.spapi import LwaCredentials, OutcomeUnknown, Region, SpApiClient
+from sellersync.spapi import FeedOutcomeUnknown, LwaCredentials, OutcomeUnknown, Region, SpApiClient
 from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.models.orders_v0 import ConfirmShipmentOrderItem, PackageDetail
 
@@ -189,3 +189,21 @@ def test_create_report_once_finds_the_report_amazon_took(amazon: Amazon) -> None
     reports = list(amazon.client.reports.iter_reports(report_types=[REPORT_TYPE]))
     assert [report.report_id for report in reports] == [report_id.report_id]
     assert amazon.calls("createReport") == 1
+
+
+def test_create_feed_once_resends_nothing_when_amazon_lists_several_candidates(amazon: Amazon) -> None:
+    # given another feed of the same type created since the bound we give, then a lost answer
+    since = datetime.fromisoformat(amazon.control.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
+    other = _submit(amazon)
+    document = amazon.client.feeds.create_feed_document("text/xml")
+    amazon.client.feeds.upload_feed_document(document.url, b"<AmazonEnvelope/>", "text/xml")
+    amazon.arm("createFeed", "answer_lost")
+    # when createFeed is sent once for the document
+    with pytest.raises(FeedOutcomeUnknown) as unknown:
+        amazon.client.feeds.create_feed_once(FEED_TYPE, [US], document.feed_document_id, created_since=since)
+    # then Amazon holds the other feed and ours, nothing more; the error says where to look later
+    assert len(amazon.feeds()) == 2 and other in {feed["feedId"] for feed in amazon.feeds()}
+    assert (unknown.value.feed_type, unknown.value.marketplace_ids) == (FEED_TYPE, (US,))
+    assert unknown.value.created_since == since
+    assert "2 candidates" in str(unknown.value)
+    assert amazon.calls("createFeed") == 2

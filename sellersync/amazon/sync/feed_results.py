@@ -5,6 +5,12 @@ Result points straight back to it. The report is downloaded and read with defuse
 (`spapi.order_feeds.parse_processing_report`). A message named by an Error result fails with Amazon's text;
 when the report counts more errors than it names, every message of the feed still unknown counts as failed
 (Amazon did not say which); the others are synced. One summary e-mail per feed lists the failures.
+
+createFeed is never sent twice blindly (docs/fbm.md): when its answer is lost and getFeeds cannot settle it
+at once (`FeedOutcomeUnknown`), the messages are `sent` without a feed id, with where to look for the feed
+(`payload["lost_feed"]`). The next pass looks first (`resolve_lost_feeds`): the one feed of that type that
+no message of the account knows is theirs; none, they are pending again and sent; several, they wait (and
+fail after a day, saying so).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,10 +31,15 @@ from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.models import AmazonAccount, OutboundMessage
 from sellersync.spapi import order_feeds
 from sellersync.spapi.client import SpApiClient
+from sellersync.spapi.errors import FeedOutcomeUnknown
 
 logger = logging.getLogger(__name__)
 
 IN_FLIGHT = frozenset({"IN_QUEUE", "IN_PROGRESS"})
+ORDER_FEED_KINDS = (OutboundKind.SHIPMENT, OutboundKind.CANCELLATION)
+LOST_FEED = "lost_feed"
+#: A lost feed that Amazon cannot tell apart from others (several candidates) fails after this long.
+LOST_FEED_PATIENCE = timedelta(days=1)
 
 
 @dataclass
@@ -75,14 +88,77 @@ def submit(
         marketplace_ids = list(
             account.marketplaces.filter(is_synchronized=True).values_list("marketplace_id", flat=True)
         )
-    response = client.feeds.submit_feed(feed_type, marketplace_ids, content, order_feeds.XML_CONTENT_TYPE)
+    try:
+        feed_id = client.feeds.submit_feed(
+            feed_type, marketplace_ids, content, order_feeds.XML_CONTENT_TYPE
+        ).feed_id
+        lost: dict[str, Any] = {}
+    except FeedOutcomeUnknown as unknown:
+        logger.warning("feed of account %s: answer lost, looked for at the next pass", account.pk)
+        feed_id, lost = "", {LOST_FEED: _where_to_look(unknown)}
     now = timezone.now()
     for message in messages:
-        message.state, message.feed_id, message.sent_at = OutboundState.SENT, response.feed_id, now
+        message.state, message.feed_id, message.sent_at = OutboundState.SENT, feed_id, now
         message.attempts += 1
-        message.payload = {**message.payload, "channel": feed_type}
+        message.payload = {**message.payload, "channel": feed_type, **lost}
         message.save(update_fields=["state", "feed_id", "sent_at", "attempts", "payload"])
-    return response.feed_id
+    return feed_id
+
+
+def _where_to_look(unknown: FeedOutcomeUnknown) -> dict[str, Any]:
+    return {
+        "feed_type": unknown.feed_type,
+        "marketplace_ids": list(unknown.marketplace_ids),
+        "created_since": unknown.created_since.isoformat(),
+    }
+
+
+# --- feeds whose createFeed answer was lost ---------------------------------------------------------------
+
+
+def resolve_lost_feeds(account: AmazonAccount, client: SpApiClient) -> None:
+    """Messages sent in a feed whose answer was lost: find the feed on Amazon, or make them pending again."""
+    waiting = OutboundMessage.objects.filter(
+        account=account, state=OutboundState.SENT, feed_id="", kind__in=ORDER_FEED_KINDS
+    ).order_by("pk")
+    groups: dict[str, list[OutboundMessage]] = defaultdict(list)
+    for message in waiting:
+        where = message.payload.get(LOST_FEED)
+        if isinstance(where, dict):
+            groups[repr(sorted(where.items()))].append(message)
+    for messages in groups.values():
+        _resolve_lost_feed(account, client, messages, messages[0].payload[LOST_FEED])
+
+
+def _resolve_lost_feed(
+    account: AmazonAccount, client: SpApiClient, messages: list[OutboundMessage], where: dict[str, Any]
+) -> None:
+    since = datetime.fromisoformat(where["created_since"])
+    listed = client.feeds.feeds_created_since(where["feed_type"], where["marketplace_ids"], since)
+    known = set(
+        OutboundMessage.objects.filter(account=account, sent_at__gte=timezone.now() - timedelta(days=7))
+        .exclude(feed_id="")
+        .values_list("feed_id", flat=True)
+    )
+    candidates = [feed.feed_id for feed in listed if feed.feed_id not in known]
+    if len(candidates) == 1:
+        _settle(messages, state=OutboundState.SENT, feed_id=candidates[0])
+    elif not candidates:  # Amazon did not take it: sent again by this pass
+        _settle(messages, state=OutboundState.PENDING, feed_id="")
+    elif messages[0].sent_at is not None and messages[0].sent_at < timezone.now() - LOST_FEED_PATIENCE:
+        text = _(
+            "Amazon's answer to feed submission was lost and Amazon lists %(count)d %(type)s feeds that "
+            "could be it; this message's state is unknown and counts as failed."
+        ) % {"count": len(candidates), "type": where["feed_type"]}
+        for message in messages:
+            mark_failed(message, text)
+
+
+def _settle(messages: list[OutboundMessage], *, state: str, feed_id: str) -> None:
+    for message in messages:
+        message.payload = {key: value for key, value in message.payload.items() if key != LOST_FEED}
+        message.state, message.feed_id = state, feed_id
+        message.save(update_fields=["payload", "state", "feed_id"])
 
 
 # --- reading results -------------------------------------------------------------------------------------
@@ -90,9 +166,8 @@ def submit(
 
 def feeds_in_flight(account: AmazonAccount) -> list[str]:
     """Ids of the account's order feeds (shipments, cancellations) awaiting Amazon's XML report."""
-    order_feed_kinds = (OutboundKind.SHIPMENT, OutboundKind.CANCELLATION)
     return list(
-        OutboundMessage.objects.filter(account=account, state=OutboundState.SENT, kind__in=order_feed_kinds)
+        OutboundMessage.objects.filter(account=account, state=OutboundState.SENT, kind__in=ORDER_FEED_KINDS)
         .exclude(feed_id="")
         .order_by("feed_id")
         .values_list("feed_id", flat=True)
@@ -101,7 +176,9 @@ def feeds_in_flight(account: AmazonAccount) -> list[str]:
 
 
 def check_feed_results(account: AmazonAccount, client: SpApiClient) -> list[FeedOutcome]:
-    """Poll each feed in flight once; read the report of those Amazon finished and mark their messages."""
+    """Find feeds whose answer was lost; poll each feed in flight once; read the report of those Amazon
+    finished and mark their messages."""
+    resolve_lost_feeds(account, client)
     return [check_feed(account, client, feed_id) for feed_id in feeds_in_flight(account)]
 
 

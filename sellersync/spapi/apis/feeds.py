@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
-from sellersync.spapi.errors import AuthError, OutcomeUnknown
+from sellersync.spapi.errors import AuthError, FeedOutcomeUnknown, OutcomeUnknown, SpApiError
 from sellersync.spapi.models.base import parse
 from sellersync.spapi.models.feeds import (
     CreateFeedDocumentResponse,
@@ -102,24 +103,26 @@ class Feeds20210630(ApiSection):
 
         One feed of this type and marketplaces created since `created_since` (Amazon's time, before our
         createFeed) is ours: its id is returned. None: Amazon did not take it, createFeed is sent again
-        (up to `RESENDS_AFTER_LOST_ANSWER` times). Several: Amazon cannot tell us which one is ours, so
-        `OutcomeUnknown` is raised and nothing is resent (the caller keeps its messages to look at later).
+        (up to `RESENDS_AFTER_LOST_ANSWER` times). Several, or getFeeds failing, or every answer lost:
+        `FeedOutcomeUnknown` (with where to look later) is raised and nothing is resent.
         """
         for _ in range(RESENDS_AFTER_LOST_ANSWER + 1):
             try:
                 return self.create_feed(feed_type, marketplace_ids, input_feed_document_id, feed_options)
             except OutcomeUnknown as lost:
-                taken = self.feeds_created_since(feed_type, marketplace_ids, created_since)
+                unknown = partial(_feed_unknown, feed_type, marketplace_ids, created_since)
+                try:
+                    taken = self.feeds_created_since(feed_type, marketplace_ids, created_since)
+                except SpApiError as unreachable:
+                    raise unknown(f"getFeeds failed ({type(unreachable).__name__})") from unreachable
                 if len(taken) == 1:
                     return CreateFeedResponse.model_validate({"feedId": taken[0].feed_id})
                 if taken:
-                    raise OutcomeUnknown(
-                        f"feeds.createFeed: its answer was lost and Amazon lists {len(taken)} "
-                        f"{feed_type} feeds created since {created_since.isoformat()}; not sent again",
-                        operation="feeds.createFeed",
-                    ) from lost
+                    raise unknown(f"getFeeds lists {len(taken)} candidates") from lost
                 error = lost
-        raise error
+        raise partial(_feed_unknown, feed_type, marketplace_ids, created_since)(
+            f"{RESENDS_AFTER_LOST_ANSWER + 1} answers lost in a row"
+        ) from error
 
     def feeds_created_since(
         self, feed_type: str, marketplace_ids: Sequence[str], created_since: datetime
@@ -184,6 +187,18 @@ class Feeds20210630(ApiSection):
     def download_document(self, document: FeedDocument) -> bytes:
         """The document's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
         return self._client.documents.get(document.url, document.compression_algorithm)
+
+
+def _feed_unknown(
+    feed_type: str, marketplace_ids: Sequence[str], created_since: datetime, why: str
+) -> FeedOutcomeUnknown:
+    return FeedOutcomeUnknown(
+        f"feeds.createFeed: its answer was lost and Amazon could not tell whether it took the "
+        f"{feed_type} feed ({why}); not sent again",
+        feed_type=feed_type,
+        marketplace_ids=tuple(marketplace_ids),
+        created_since=created_since,
+    )
 
 
 def _again_if_url_expired(transfer: Callable[[], T]) -> T:
