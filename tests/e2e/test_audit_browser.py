@@ -42,10 +42,11 @@ pytestmark = [
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     """Amazon's clock stands still (nothing changes between the audit and the check); buckets refill fast."""
     settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.SPAPI_BASE_URL = settings.SPAPI_LWA_URL = settings.REDIS_URL = ""
+    settings.REDIS_URL = ""
     start = timezone.now().replace(microsecond=0) - timedelta(hours=1)
     app = create_app(seed=42, time_scale=0, rate_time_scale=TIME_SCALE, start_time=start)
     with serve_in_thread(app) as base_url:
+        settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()
