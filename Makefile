@@ -45,7 +45,7 @@ test-postgres: $(STAMP)
 		echo "SKIPPED: the PostgreSQL suite (no server at $(PG_URL); start one or set PG_URL)"; \
 	fi
 
-test: lint test-sqlite test-postgres
+test: lint test-faults test-sqlite test-postgres
 
 # After adding or changing user-facing strings: extract them into sellersync/locale/{zh_Hans,es} and compile
 # the .mo files (needs GNU gettext). Then translate the new msgids and run it again (see CONTRIBUTING.md).
@@ -59,7 +59,8 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench scale
 
-# The short campaign CI runs: 10 rounds on each database (PostgreSQL: concurrent syncs), fixed seeds.
+# The short fault campaign of `make test` (and CI): 10 rounds on each database (PostgreSQL: two syncs at once
+# at times), fixed seeds; before the suites, so that pytest's summary closes the output.
 test-faults: $(STAMP)
 	$(BIN)/python -m bench.faults --rounds 10 --db sqlite --seed 11 --check-every 5
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \

@@ -171,7 +171,8 @@ def main(argv: list[str]) -> int:
     finally:
         campaign.world.stop()
     print(
-        f"syncs: {campaign.runner.started} started, {campaign.runner.killed} killed, "
+        f"syncs: {campaign.runner.started} started ({campaign.runner.concurrent_waves} times two at once), "
+        f"{campaign.runner.killed} killed, "
         f"{campaign.runner.failed} ended with a failed run, {campaign.runner.hung} hung"
     )
     if campaign.defects or args.keep:

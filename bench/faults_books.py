@@ -54,7 +54,11 @@ def prepare_database(engine: str, var_dir: str, postgres_url: str, redis_url: st
     if engine == "postgres":
         _recreate_postgres_database(postgres_url)
         os.environ["DATABASE_URL"] = postgres_url
-        os.environ["REDIS_URL"] = redis_url  # the rate-limit buckets shared by concurrent syncs
+        if _redis_answers(redis_url):  # the rate-limit buckets shared by concurrent syncs
+            os.environ["REDIS_URL"] = redis_url
+        else:
+            print(f"no Redis at {redis_url}: each sync keeps its own rate-limit buckets", flush=True)
+            os.environ.pop("REDIS_URL", None)
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ.pop("REDIS_URL", None)
@@ -63,6 +67,16 @@ def prepare_database(engine: str, var_dir: str, postgres_url: str, redis_url: st
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError:
+        return False
+    return True
 
 
 def _recreate_postgres_database(url: str) -> None:

@@ -95,6 +95,7 @@ class SyncRunner:
     killed: int = 0
     failed: int = 0
     hung: int = 0
+    concurrent_waves: int = 0
 
     def run_wave(
         self,
@@ -114,6 +115,7 @@ class SyncRunner:
             pid = self._fork(mode, amazon_now, rng.randrange(1 << 30))
             outcomes.append(SyncOutcome(pid, time.monotonic(), kill_at))
         self.started += len(outcomes)
+        self.concurrent_waves += concurrent > 1
         self._wait(outcomes)
         return outcomes
 
