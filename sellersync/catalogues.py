@@ -11,7 +11,7 @@ msgfmt; Debian's package `gettext`).
 from __future__ import annotations
 
 import os
-import subprocess
+import subprocess  # nosec B404 - GNU gettext's fixed commands (below)
 import sys
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def run_django_admin(*arguments: str, source_dir: Path = SOURCE_DIR) -> None:
     are `source_dir/locale`'s, not those of LOCALE_PATHS (so that a copy of the sources can be checked)."""
     environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     command = [sys.executable, "-m", "django", *arguments]
-    result = subprocess.run(command, cwd=source_dir, env=environment, capture_output=True, text=True)  # noqa: S603
+    result = subprocess.run(command, cwd=source_dir, env=environment, capture_output=True, text=True)  # noqa: S603  # nosec B603
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
 

@@ -125,7 +125,7 @@ def next_reference(company: Company, code: str, prefix: str, padding: int = 5) -
 
 
 _ADVANCE_SQL = (  # the table name is the model's, never input
-    f'UPDATE "{Sequence._meta.db_table}" SET "next_number" = "next_number" + 1'  # noqa: S608
+    f'UPDATE "{Sequence._meta.db_table}" SET "next_number" = "next_number" + 1'  # noqa: S608  # nosec B608
     ' WHERE "company_id" = %s AND "code" = %s RETURNING "next_number" - 1, "prefix", "padding"'
 )
 
@@ -206,7 +206,7 @@ def _insert_statement(connection: BaseDatabaseWrapper, model: type[Model], rows:
         columns = ", ".join(quote(field.column) for field in fields_)
         row = "(" + ", ".join(["%s"] * len(fields_)) + ")"
         _INSERT_STATEMENTS[key] = (  # names are the model's, values are parameters
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608  # nosec B608
             f" RETURNING {quote(meta.pk.column)}"
         )
     return _INSERT_STATEMENTS[key]

@@ -171,7 +171,7 @@ def bound_order_ids(account: AmazonAccount, amazon_order_ids: Iterable[str]) -> 
 
 
 _BINDING_ID_SQL = (  # the table name is the model's, never input
-    f'SELECT "id" FROM "{AmazonOrder._meta.db_table}" WHERE "account_id" = %s AND "amazon_id" = %s'  # noqa: S608
+    f'SELECT "id" FROM "{AmazonOrder._meta.db_table}" WHERE "account_id" = %s AND "amazon_id" = %s'  # noqa: S608  # nosec B608
 )
 
 
