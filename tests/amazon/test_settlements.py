@@ -429,15 +429,23 @@ def test_a_cad_settlement_is_booked_in_usd_with_exchange_differences_to_the_cent
         "expense",
     ]
     assert settlement.entry is not None and settlement.entry.currency_id == "CAD"
+    # the fees (8.55 + 39.99 = 48.54 CAD, 34.67 USD at 1.4) are paid to the fees' bill's payable line
     assert _rows(settlement.entry) == [
         ("1100", Decimal("0.00"), Decimal("47.16"), Decimal("-64.38")),
         ("1160", Decimal("0.00"), Decimal("21.43"), Decimal("-30.00")),
         ("1250", Decimal("32.74"), Decimal("0.00"), Decimal("45.84")),
-        ("6100", Decimal("6.11"), Decimal("0.00"), Decimal("8.55")),
-        ("6100", Decimal("28.56"), Decimal("0.00"), Decimal("39.99")),
+        ("2100", Decimal("34.67"), Decimal("0.00"), Decimal("48.54")),
         ("6800", Decimal("0.01"), Decimal("0.00"), Decimal("0.00")),
         ("6800", Decimal("1.17"), Decimal("0.00"), Decimal("0.00")),
     ]
+    # and the bill from Amazon.com.ca ULC: the fees on 6100, no VAT for a US company
+    assert settlement.fee_bill is not None and settlement.fee_bill.journal.kind == "purchase"
+    assert _rows(settlement.fee_bill) == [
+        ("2100", Decimal("0.00"), Decimal("34.67"), Decimal("-48.54")),
+        ("6100", Decimal("6.11"), Decimal("0.00"), Decimal("8.55")),
+        ("6100", Decimal("28.56"), Decimal("0.00"), Decimal("39.99")),
+    ]
+    assert {line.partner.name for line in settlement.fee_bill.lines.all()} == {"Amazon.com.ca ULC"}
     # and the payout at Feb 3's rate 1.38: 45.84 / 1.38 = 33.217 -> 33.22 in the bank for the 32.74 held:
     # a gain of 0.48
     assert _rows(settlement.payout_entry) == [

@@ -89,6 +89,15 @@ class AmazonSettlement(models.Model):
         related_name="+",
         verbose_name=_("payout entry"),
     )
+    fee_bill = models.ForeignKey(
+        "accounting.JournalEntry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Amazon fees bill"),
+        help_text=_("The vendor bill of the settlement's fees, from Amazon's entity of the marketplace."),
+    )
     error = models.TextField(_("error"), blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

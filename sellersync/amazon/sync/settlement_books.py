@@ -9,13 +9,15 @@ One settlement entry (dated at the period's end) and one payout entry (dated at 
 | same, no open invoice of that amount | | "Amazon sales awaiting invoice" (listed, with the reason) |
 | refund of an order | 1100 receivable of its credit note | |
 | same, no open credit note of that amount | "Amazon sales awaiting invoice" (listed) | |
-| fees (commission, FBA, subscription...), fee refunds | 6100 Amazon fees | 6100 when given back |
+| fees (commission, FBA, subscription...), fee refunds | 2100 payable of the fees' vendor bill | |
 | adjustments, other events, a difference with Amazon's total | awaiting account (listed) | |
 | the group's total | 1250 Amazon intermediary | |
 | payout (payout entry) | 1200 bank | 1250 Amazon intermediary |
 
 The marketplace-facilitator tax Amazon withholds is netted with the charges: the invoice's receivable
 already excludes it (see accounting/invoicing.py), so the proceeds and the receivable are the same amount.
+The fees are billed first, as one vendor bill from Amazon's entity of the marketplace with the VAT Amazon
+charges or the seller reverse-charges (fee_bills.py); the settlement pays the bill's payable line.
 Matched receivable lines are reconciled with the invoice's, and the two intermediary lines with each other:
 after the payout the intermediary account holds nothing of the settlement. Proceeds that waited on 1160 move
 to their invoice's receivable when it is posted later (settlement_clearing.py).
@@ -54,6 +56,7 @@ from sellersync.amazon.mappers.settlements import (
 )
 from sellersync.amazon.models import AmazonSettlement
 from sellersync.amazon.models.settlements import SettlementMatch
+from sellersync.amazon.sync.fee_bills import post_fee_bill
 from sellersync.core.models import Company, Currency, Partner
 
 ZERO = Decimal(0)
@@ -90,6 +93,7 @@ class _Draft:
     matches: dict[int, list[JournalLine]] = field(default_factory=dict)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
     matched_pks: set[int] = field(default_factory=set)  # the open lines that `matches` settles
+    fees: list[SettlementAmount] = field(default_factory=list)  # billed by Amazon (fee_bills.py)
 
     def add(
         self,
@@ -195,6 +199,8 @@ def book_settlement(
     draft = _Draft()
     _book_orders(draft, books, amounts, conversion)
     _book_others(draft, books, amounts)
+    if draft.fees:
+        settlement.fee_bill = _pay_fee_bill(settlement, draft, books, conversion)
     total = sum((amount.amount for amount in amounts), ZERO)
     difference = settlement.original_total - total
     if difference:
@@ -303,8 +309,19 @@ def _reason(event_type: str, open_lines: list[JournalLine], proceeds: Decimal, c
 
 
 def _book_fee(draft: _Draft, books: Books, amount: SettlementAmount) -> None:
-    label = f"{amount.amount_type} {amount.order_id}".strip()
-    draft.add(books.fees, -amount.amount, label, amount.order_id)
+    draft.fees.append(amount)
+
+
+def _pay_fee_bill(
+    settlement: AmazonSettlement, draft: _Draft, books: Books, conversion: Conversion
+) -> JournalEntry:
+    """Post the fees' vendor bill; the settlement entry pays its payable line (reconciled with it)."""
+    bill = post_fee_bill(settlement, draft.fees, conversion, _end_date(settlement))
+    line = bill.payable_line
+    fees = -sum((fee.amount for fee in draft.fees), ZERO)
+    index = draft.add(line.account, fees, line.label, line.matching_key, line.partner, booked=-line.balance)
+    draft.match(index, [line])
+    return bill.entry
 
 
 def _book_others(draft: _Draft, books: Books, amounts: list[SettlementAmount]) -> None:
