@@ -1,11 +1,10 @@
-"""A settlement's fees become one vendor bill from Amazon's entity, with the VAT on them, paid by the settlement."""
+"""A settlement's fees become one vendor bill from Amazon's entity, with its VAT, paid by the settlement."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal as D
 
-import pytest
 from django.db import transaction
 
 from sellersync.accounting.choices import AccountRole

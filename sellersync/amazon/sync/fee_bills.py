@@ -115,7 +115,8 @@ def post_fee_bill(
     )
     if conversion.is_foreign:
         # each fee converted on its own (as the settlement entry did); the rounding goes to the payable
-        lines = rates.convert_lines(lines, conversion.rate, rates.company_places(company), absorb=payable_index)
+        places = rates.company_places(company)
+        lines = rates.convert_lines(lines, conversion.rate, places, absorb=payable_index)
     journal = _purchase_journal(company)
     currency = Currency.objects.get(pk=conversion.currency)
     entry = record_entry(journal, date, lines, ref=label[:128], currency=currency)
