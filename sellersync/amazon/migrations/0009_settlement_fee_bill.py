@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounting', '0006_invoice_vat_number_check'),
-        ('amazon', '0006_order_audit'),
+        ('amazon', '0008_remove_account_urls'),
     ]
 
     operations = [
