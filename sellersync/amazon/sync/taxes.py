@@ -103,8 +103,17 @@ def taxing_countries(data: OrderData, company_country: str) -> tuple[str, ...]:
         departure = (company_country or marketplace_country).upper()
     else:
         departure = marketplace_country
-    ordered = (ship_to, departure, marketplace_country)
-    return tuple(dict.fromkeys(country for country in ordered if country))
+    return ordered_countries(ship_to, departure, marketplace_country)
+
+
+def ordered_countries(ship_to: str, departure: str, marketplace_country: str) -> tuple[str, ...]:
+    """The candidate taxing countries, likeliest first, without blanks or repeats."""
+    return tuple(dict.fromkeys(country for country in (ship_to, departure, marketplace_country) if country))
+
+
+def classify_line(line: LineData, countries: Sequence[str], places: int) -> TaxKind | None:
+    """The kind of tax of one line on its own (no item rate to try first); None when it has no tax."""
+    return _line_kind(line, countries, None, places)
 
 
 def _marketplace_country(marketplace_id: str) -> str:
