@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from sellersync.accounting.vat_report import VatRow, totals_by_side, vat_report
 from sellersync.core.models import Company
+from sellersync.core.scoping import companies_of
 
 PERMISSION = "accounting.view_journalentry"
 
@@ -29,15 +30,20 @@ class VatReportForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, *, user: Any) -> None:
+        """`user` sees only their companies (`sellersync.core.scoping`), the first one by default."""
         data = data.copy()
+        companies = companies_of(user)
         last_month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
         data.setdefault("date_from", last_month_end.replace(day=1).isoformat())
         data.setdefault("date_to", last_month_end.isoformat())
         if not data.get("company"):
-            first = Company.objects.order_by("name", "pk").first()
+            first = companies.order_by("name", "pk").first()
             data["company"] = str(first.pk) if first else ""
         super().__init__(data)
+        company_field = self.fields["company"]
+        assert isinstance(company_field, forms.ModelChoiceField)
+        company_field.queryset = companies
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -50,7 +56,7 @@ class VatReportForm(forms.Form):
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
 def vat_page(request: HttpRequest) -> HttpResponse:
-    form = VatReportForm(request.GET)
+    form = VatReportForm(request.GET, user=request.user)
     context: dict[str, Any] = {
         **admin.site.each_context(request),
         "title": _("VAT report"),
@@ -67,7 +73,7 @@ def vat_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
 def vat_csv(request: HttpRequest) -> HttpResponse:
-    form = VatReportForm(request.GET)
+    form = VatReportForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -54,6 +54,8 @@ PAGES = [
         "sales.view_salesorder",
         200,
     ),
+    Page("VAT report", "get", "dashboard:vat", (), "accounting.view_journalentry", 200),
+    Page("VAT report CSV", "get", "dashboard:vat_csv", (), "accounting.view_journalentry", 200),
     Page("developer mode switch", "post", "amazon:developer-mode", (), "amazon.change_amazonaccount", 302),
     # with the permission, the callback goes on to check the (here missing) authorization state
     Page("Link with Amazon callback", "get", "amazon:oauth-callback", (), "amazon.change_amazonaccount", 400),
@@ -94,6 +96,14 @@ PAGES = [
         "post",
         "admin:amazon_amazonaccount_sync",
         ("{account}", "orders"),
+        "amazon.change_amazonaccount",
+        302,
+    ),
+    Page(
+        "Audit now",
+        "post",
+        "admin:amazon_amazonaccount_audit",
+        ("{account}",),
         "amazon.change_amazonaccount",
         302,
     ),

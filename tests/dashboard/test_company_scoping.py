@@ -72,3 +72,18 @@ def test_csv_rows_are_the_users_companys_only(shop: Shop, rival: Shop) -> None:
     assert rows[1:] == [["Amazon.com (US)", "USD", "1", "10.10", "0.00", "10.10"]]
     assert foreign.status_code == 400
     assert "77.00" not in foreign.content.decode()
+
+
+def test_the_vat_report_offers_the_users_companies_only(shop: Shop, rival: Shop) -> None:
+    # given a bookkeeper of the first company
+    client = Client()
+    client.force_login(make_member("bookkeeper", [shop.company], ["accounting.view_journalentry"]))
+
+    # when
+    page = client.get(reverse("dashboard:vat"))
+    foreign = client.get(reverse("dashboard:vat_csv"), {"company": rival.company.pk})
+
+    # then
+    assert list(page.context["form"].fields["company"].queryset) == [shop.company]
+    assert page.context["form"].cleaned_data["company"] == shop.company
+    assert foreign.status_code == 400
