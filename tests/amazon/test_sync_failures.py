@@ -13,6 +13,7 @@ from sellersync.amazon.choices import OrdersApi, OrderSyncState, SyncRunStatus
 from sellersync.amazon.models import AmazonAccount, AmazonOrder
 from sellersync.amazon.selectors import failed_orders_due, orders_needing_attention
 from sellersync.amazon.services import recover_order, retry_failed_orders
+from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.sales.models import SalesOrder
 from tests.amazon.fixtures import Sandbox
 
@@ -155,3 +156,37 @@ def test_an_order_failing_for_more_than_three_days_needs_attention_at_its_next_f
     assert (second.sync_state, second.attempts, second.next_retry_at) == ("attention", 2, None)
     assert second.failed_since == began
     assert list(orders_needing_attention(na_account)) == [second]
+
+
+@pytest.mark.django_db
+def test_v0_order_whose_items_amazon_cannot_serve_fails_alone_and_the_retry_books_it(
+    sandbox: Sandbox, na_account: AmazonAccount
+) -> None:
+    # given an account on v0, and getOrderItems answering 500 more often than the client retries
+    use_api(na_account, OrdersApi.V0)
+    sandbox.fault("getOrderItems", "http_500", times=6)
+
+    # when
+    run = sync_orders(na_account)
+
+    # then the run goes on: that one order failed, with what Amazon answered, the others are booked
+    failed = AmazonOrder.objects.get(account=na_account, sync_state=OrderSyncState.FAILED)
+    na_account.refresh_from_db()
+    assert run.status == SyncRunStatus.SUCCEEDED, run.error
+    assert run.orders_failed == 1 and run.orders_created > 20
+    assert "getOrderItems" in failed.last_error and failed.sales_order_id is None
+    assert na_account.last_order_sync == run.window_end
+
+    # when the failed order is retried (Amazon serves its items again)
+    retry = retry_failed_orders(na_account)
+
+    # then it is in the books as Amazon has it now, once (the window books FBA Shipped and FBM orders)
+    failed.refresh_from_db()
+    truth = sandbox.truth(na_account.seller_id)[failed.amazon_id]
+    assert (retry.orders_failed, failed.sync_state) == (0, OrderSyncState.SYNCED)
+    booked = truth["status"] != "Canceled"  # the window brings Shipped, Unshipped and Canceled orders
+    assert failed.amazon_status == truth["status"]
+    assert SalesOrder.objects.filter(client_order_ref=failed.amazon_id).count() == int(booked)
+    if booked:
+        assert failed.sales_order is not None
+        assert str(failed.sales_order.amount_total) == truth["order_total"]

@@ -20,7 +20,7 @@ from sellersync.amazon.mappers.types import OrderData
 from sellersync.spapi.apis._base import mark_pii, unwrap_payload
 from sellersync.spapi.apis.tokens import RestrictedResource
 from sellersync.spapi.client import SpApiClient
-from sellersync.spapi.errors import NotFound, PayloadError, PiiAccessDenied
+from sellersync.spapi.errors import NotFound, PayloadError, PiiAccessDenied, TransientError
 from sellersync.spapi.models import orders_2026, orders_v0
 
 #: Statuses fetched in one query; which (channel, status) pairs create orders is decided when applying.
@@ -246,5 +246,7 @@ class OrdersV0Source:
             result = map_v0.map_order(order, items)
         except (ValidationError, PayloadError, MappingError) as exc:
             result = MappingFailure(order_id, _validation_reason(exc))
+        except TransientError as exc:  # still failing after the client's retries: this order fails alone
+            result = MappingFailure(order_id, f"getOrderItems: Amazon did not serve the items ({exc})")
         payload = {"order": raw, "items": [item.model_dump(by_alias=True, mode="json") for item in items]}
         return SourceEntry(order_id, result, payload, self.api_version)
