@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from sellersync.amazon.choices import Environment
 from sellersync.amazon.models import AmazonAccount
+from sellersync.core.models import Company, CompanyMembership
 from tests.amazon.fixtures import Sandbox
 from tests.spapi.helpers import Listener
 
@@ -25,9 +26,10 @@ def _messages(response: HttpResponse) -> list[str]:
 
 
 @pytest.fixture
-def staff_client(client: Client, django_user_model: Any) -> Client:
-    """A staff user holding only "view" and "change Amazon account" (the reproduced attack's rights)."""
+def staff_client(client: Client, django_user_model: Any, company: Company) -> Client:
+    """A staff user of the company holding only "view" and "change Amazon account" (the attack's rights)."""
     user = django_user_model.objects.create_user("clerk", password="clerk-password", is_staff=True)
+    CompanyMembership.objects.create(user=user, company=company)
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="amazon", codename__in=("view_amazonaccount", "change_amazonaccount")
@@ -50,6 +52,7 @@ def _form_data(account: AmazonAccount, **changes: str) -> dict[str, str]:
         "refresh_token": "",
         "orders_api": account.orders_api,
         "sync_interval_minutes": "30",
+        "audit_days": "30",
         "last_order_sync_0": "2026-01-01",
         "last_order_sync_1": "00:00:00",
         "unknown_sku_policy": account.unknown_sku_policy,

@@ -36,29 +36,27 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
 
 def rotate_model(model: type[models.Model], field_names: list[str]) -> int:
     """Re-encrypt the model's non-empty secrets under the first key; the number of values rewritten."""
+    manager = model._default_manager
     rewritten, last_pk = 0, None
     with transaction.atomic():
-        rows = model._default_manager.select_for_update().order_by("pk").only("pk", *field_names)
-        batch: list[models.Model] = []
-        try:
-            for row in rows.iterator(chunk_size=BATCH_SIZE):
-                last_pk = row.pk
-                secrets = sum(1 for name in field_names if getattr(row, name))
-                if not secrets:
-                    continue
-                rewritten += secrets
-                batch.append(row)  # saving writes each value back encrypted with the first key
-                if len(batch) == BATCH_SIZE:
-                    model._default_manager.bulk_update(batch, field_names)
-                    batch = []
-        except ImproperlyConfigured as error:
-            raise CommandError(
-                _("%(error)s (the row after id %(pk)s): nothing of %(model)s was changed")
-                % {"error": error, "pk": last_pk or "-", "model": model._meta.label}
-            ) from error
-        if batch:
-            model._default_manager.bulk_update(batch, field_names)
-    return rewritten
+        while True:
+            rows = manager.select_for_update().order_by("pk").only("pk", *field_names)
+            if last_pk is not None:
+                rows = rows.filter(pk__gt=last_pk)
+            try:
+                batch = list(rows[:BATCH_SIZE])  # each value decrypted with whichever key opens it
+            except ImproperlyConfigured as error:
+                raise CommandError(
+                    _("%(error)s (the row after id %(pk)s): nothing of %(model)s was changed")
+                    % {"error": error, "pk": last_pk or "-", "model": model._meta.label}
+                ) from error
+            if not batch:
+                return rewritten
+            last_pk = batch[-1].pk
+            with_secrets = [row for row in batch if any(getattr(row, name) for name in field_names)]
+            rewritten += sum(1 for row in with_secrets for name in field_names if getattr(row, name))
+            if with_secrets:
+                manager.bulk_update(with_secrets, field_names)  # written back under the first key
 
 
 class Command(BaseCommand):
