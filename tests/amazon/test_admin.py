@@ -178,6 +178,7 @@ def _account_form_data(account: AmazonAccount, **changes: str) -> dict[str, str]
         "environment": account.environment,
         "orders_api": account.orders_api,
         "sync_interval_minutes": "30",
+        "audit_days": "30",
         "last_order_sync_0": "2026-01-01",
         "last_order_sync_1": "00:00:00",
         "unknown_sku_policy": account.unknown_sku_policy,
