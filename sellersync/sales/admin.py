@@ -94,6 +94,8 @@ class SalesOrderAdmin(CompanyScopedAdmin):
     raw_id_fields = ("partner", "shipping_partner")
     readonly_fields = (
         "name",
+        "company",
+        "currency",
         "state",
         "delivery_status",
         "amount_untaxed",
