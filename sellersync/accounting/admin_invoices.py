@@ -12,12 +12,15 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
 from sellersync.accounting.models import Invoice, InvoiceLine
+from sellersync.accounting.payment_state import payment_state
 from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
 from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
@@ -92,6 +95,9 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "amount_tax_marketplace",
         "amount_total",
         "amount_receivable",
+        "payment_state_label",
+        "amount_due",
+        "settled_by",
         "is_business",
         "buyer_vat_number",
         "vat_number_missing",
@@ -111,6 +117,30 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "register_batch_payment",
         "download_pdf",
     )
+
+    @admin.display(description=_("payment"))
+    def payment_state_label(self, invoice: Invoice) -> str:
+        state = payment_state(invoice)
+        return state.label if state else "—"
+
+    @admin.display(description=_("amount due"))
+    def amount_due(self, invoice: Invoice) -> str:
+        state = payment_state(invoice)
+        return f"{state.amount_due} {invoice.currency_id}" if state else "—"
+
+    @admin.display(description=_("paid by"))
+    def settled_by(self, invoice: Invoice) -> str:
+        state = payment_state(invoice)
+        if state is None or not state.settled_by:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a class="payment-link" href="{}">{}</a>',
+            (
+                (reverse("admin:accounting_journalentry_change", args=(entry.pk,)), str(entry))
+                for entry in state.settled_by
+            ),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # invoices are made from sales orders

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from sellersync.amazon import services
 from sellersync.amazon.admin.outcomes import SalesOrderSyncFilter
+from sellersync.amazon.admin.sales_links import LINK_FIELDS, LinkedRecordsMixin
 from sellersync.amazon.models import AmazonOrder
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.errors import DomainError
@@ -55,7 +56,7 @@ admin.site.unregister(SalesOrder)
 
 
 @admin.register(SalesOrder)
-class AmazonSalesOrderAdmin(SalesOrderAdmin):
+class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
     list_display = (*SalesOrderAdmin.list_display, "amazon_order_id")
     list_filter = (
         SalesOrderSyncFilter,
@@ -66,7 +67,7 @@ class AmazonSalesOrderAdmin(SalesOrderAdmin):
     )
     search_fields = (*SalesOrderAdmin.search_fields, "amazon_order__amazon_id")
     actions = (*SalesOrderAdmin.actions, "create_invoices_selected")
-    readonly_fields = (*SalesOrderAdmin.readonly_fields, *AMAZON_FIELDS)
+    readonly_fields = (*SalesOrderAdmin.readonly_fields, *AMAZON_FIELDS, *LINK_FIELDS)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SalesOrder]:
         return (
@@ -76,10 +77,14 @@ class AmazonSalesOrderAdmin(SalesOrderAdmin):
         )
 
     def get_fieldsets(self, request: HttpRequest, obj: SalesOrder | None = None) -> Any:
-        fields = [name for name in self.get_fields(request, obj) if name not in AMAZON_FIELDS]
+        panels = (*AMAZON_FIELDS, *LINK_FIELDS)
+        fields = [name for name in self.get_fields(request, obj) if name not in panels]
         fieldsets: list[tuple[Any, dict[str, Any]]] = [(None, {"fields": fields})]
         if obj is not None and _binding(obj) is not None:
             fieldsets.append((gettext_lazy("Amazon"), {"fields": AMAZON_FIELDS}))
+        if obj is not None:
+            links = LINK_FIELDS if _binding(obj) is not None else LINK_FIELDS[1:4]
+            fieldsets.append((gettext_lazy("Linked records"), {"fields": links}))
         return fieldsets
 
     @admin.display(description=gettext_lazy("Amazon order id"), ordering="amazon_order__amazon_id")

@@ -8,10 +8,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sellersync.amazon.models import AmazonAccount, AmazonSettlement, AmazonSettlementLine
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementMatch
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_settlements import import_settlements
@@ -128,7 +130,25 @@ class AmazonSettlementLineAdmin(CompanyScopedAdmin):
     list_display = ("settlement", *LINE_FIELDS[1:])
     list_filter = ("match", "event_type", "kind", "settlement__account")
     search_fields = ("amazon_order_id", "sku", "amount_type", "reason")
-    readonly_fields = ("settlement", *LINE_FIELDS)
+    readonly_fields = ("settlement", "sales_order", *LINE_FIELDS)
+
+    @admin.display(description=gettext_lazy("sales order"))
+    def sales_order(self, line: AmazonSettlementLine) -> str:
+        binding = (
+            AmazonOrder.objects.filter(
+                account_id=line.settlement.account_id,
+                amazon_id=line.amazon_order_id,
+                sales_order__isnull=False,
+            )
+            .select_related("sales_order")
+            .first()
+            if line.amazon_order_id
+            else None
+        )
+        if binding is None or binding.sales_order is None:
+            return "—"
+        url = reverse("admin:sales_salesorder_change", args=(binding.sales_order_id,))
+        return format_html('<a href="{}">{}</a>', url, binding.sales_order.name)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
