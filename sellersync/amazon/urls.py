@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from sellersync.amazon import views
+from sellersync.amazon import views, views_attention
 
 app_name = "amazon"
 
 urlpatterns = [
     path("oauth/callback/", views.oauth_callback, name="oauth-callback"),
     path("developer-mode/", views.toggle_developer_mode, name="developer-mode"),
+    path("attention/", views_attention.attention, name="attention"),
 ]
