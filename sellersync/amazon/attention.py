@@ -113,6 +113,7 @@ def _missing_rates(user: Any) -> list[tuple[Any, str]]:
         scope(SalesOrder.objects.filter(order_date__gte=since), user)
         .exclude(currency_id=F("company__currency_id"))
         .values_list("company", "currency_id")
+        .order_by()
         .distinct()
     )
     missing = []

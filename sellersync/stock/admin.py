@@ -17,6 +17,7 @@ from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.scoping import SHARED, scope
 from sellersync.sales.admin import run_on_each
 from sellersync.stock import selectors, services
+from sellersync.stock.admin_on_hand import OnHandPageMixin
 from sellersync.stock.admin_validate import ValidatePageMixin
 from sellersync.stock.choices import LocationKind
 from sellersync.stock.forms import TransferForm, TransferLineFormSet
@@ -24,7 +25,7 @@ from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRul
 
 
 @admin.register(Location)
-class LocationAdmin(CompanyScopedAdmin):
+class LocationAdmin(OnHandPageMixin, CompanyScopedAdmin):
     list_display = ("name", "code", "kind", "is_amazon", "is_active", "company")
     list_filter = ("company", "kind", "is_amazon", "is_active")
     search_fields = ("name", "code")

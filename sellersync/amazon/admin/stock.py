@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,8 +25,8 @@ from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.scoping import scope
 from sellersync.spapi.errors import SpApiError
 from sellersync.stock import services as stock_services
-from sellersync.stock.admin import MoveAdmin
-from sellersync.stock.models import Move
+from sellersync.stock.admin import LocationAdmin, MoveAdmin
+from sellersync.stock.models import Location, Move
 
 
 class DifferenceFilter(admin.SimpleListFilter):
@@ -129,3 +131,23 @@ class AmazonMoveAdmin(MoveAdmin):
 
 admin.site.unregister(Move)
 admin.site.register(Move, AmazonMoveAdmin)
+
+
+class AmazonLocationAdmin(LocationAdmin):
+    """Locations, with Amazon's FBA counts beside the Amazon location on the Stock on hand page."""
+
+    def extra_on_hand_context(self, request: HttpRequest, rows: list[Any]) -> dict[str, Any]:
+        accounts = scope(AmazonAccount.objects.select_related("company", "location"), request.user)
+        counts: dict[tuple[int, int], list[str]] = {}
+        levels = FbaInventoryLevel.objects.filter(account__in=accounts, product__isnull=False).order_by("sku")
+        locations = {account.pk: amazon_location_of(account).pk for account in accounts}
+        for level in levels:
+            key = (level.product_id or 0, locations[level.account_id])
+            counts.setdefault(key, []).append(f"{level.amazon_fulfillable} ({level.sku})")
+        for row in rows:
+            row.fba = ", ".join(counts.get((row.product.pk, row.location.pk), []))
+        return {"fba_levels": levels, "fba_url": reverse("admin:amazon_fbainventorylevel_changelist")}
+
+
+admin.site.unregister(Location)
+admin.site.register(Location, AmazonLocationAdmin)
