@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from sellersync.accounting.models import ExchangeRate
@@ -92,13 +92,15 @@ def needs_attention(user: Any) -> Attention:
 
 
 def _ship_soon(user: Any) -> QuerySet[Picking]:
-    fbm = AmazonOrder.objects.filter(fulfillment_channel=FulfillmentChannel.FBM).values("sales_order_id")
+    fbm = AmazonOrder.objects.filter(
+        sales_order_id=OuterRef("sales_order_id"), fulfillment_channel=FulfillmentChannel.FBM
+    )
     return scope(
         Picking.objects.filter(
             state__in=(PickingState.DRAFT, PickingState.READY),
             deadline__lte=timezone.now() + SHIP_BY_WITHIN,
-            sales_order_id__in=fbm,
         )
+        .filter(Exists(fbm))
         .select_related("sales_order")
         .order_by("deadline", "pk"),
         user,

@@ -13,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from sellersync.amazon.models import AmazonOffer, AmazonOrder
 from sellersync.amazon.models.settlements import AmazonSettlementLine, SettlementAmountKind
@@ -28,18 +31,25 @@ class OrderFees:
     by_product: dict[int, Decimal]
 
 
-def amazon_fees_by_sales_order(sales_order_ids: Iterable[int]) -> dict[int, OrderFees]:
-    """Sales order id -> its settled Amazon fees (only orders that some settlement fee line names)."""
-    ids = list(sales_order_ids)
-    if not ids:
-        return {}
-    bindings = AmazonOrder.objects.filter(sales_order_id__in=ids).values_list(
-        "account_id", "amazon_id", "sales_order_id"
-    )
-    by_amazon_id = {(account_id, amazon_id): order_id for account_id, amazon_id, order_id in bindings}
+def amazon_fees_by_sales_order(sales_order_ids: Iterable[int] | QuerySet[Any]) -> dict[int, OrderFees]:
+    """Sales order id -> its settled Amazon fees (only orders that some settlement fee line names).
+
+    `sales_order_ids` may be a queryset of orders (or of their ids): then the database selects the fee
+    lines, and only the orders that have some are read (tens of thousands of ids never travel)."""
+    if isinstance(sales_order_ids, QuerySet):
+        bound = AmazonOrder.objects.filter(sales_order_id__in=sales_order_ids.values("pk"))
+    else:
+        ids = list(sales_order_ids)
+        if not ids:
+            return {}
+        bound = AmazonOrder.objects.filter(sales_order_id__in=ids)
     lines = AmazonSettlementLine.objects.filter(
-        kind=SettlementAmountKind.FEE, amazon_order_id__in={amazon_id for _account, amazon_id in by_amazon_id}
+        kind=SettlementAmountKind.FEE, amazon_order_id__in=bound.values("amazon_id")
     ).values_list("settlement__account_id", "amazon_order_id", "sku", "amount")
+    lines = list(lines)
+    bindings = bound.filter(amazon_id__in={amazon_id for _account, amazon_id, _sku, _amount in lines})
+    rows = bindings.values_list("account_id", "amazon_id", "sales_order_id")
+    by_amazon_id = {(account_id, amazon_id): order_id for account_id, amazon_id, order_id in rows}
     products = _products_by_sku({account_id for account_id, _amazon_id in by_amazon_id})
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
     named: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))

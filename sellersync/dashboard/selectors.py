@@ -252,7 +252,7 @@ def product_margins(filters: ReportFilters) -> list[ProductMargin]:
         order__in=sold_orders(filters), line_kind=LineKind.PRODUCT, product__isnull=False
     ).values("order_id", "product_id", "product__name", "order__currency_id", "quantity", "subtotal")
     lines_list = list(lines)
-    fees = amazon_fees_by_sales_order({line["order_id"] for line in lines_list})
+    fees = amazon_fees_by_sales_order(sold_orders(filters))
     shares = _fee_shares(lines_list, fees)
     grouped: dict[tuple[int, str], dict[str, Any]] = defaultdict(
         lambda: {"quantity": Decimal(0), "untaxed": ZERO, "fees": ZERO, "name": ""}

@@ -164,7 +164,10 @@ class Picking(models.Model):
                 fields=("company", "reference"), name="%(app_label)s_%(class)s_unique_reference"
             ),
         ]
-        indexes = [models.Index(fields=("company", "state"), name="stock_picking_state_idx")]
+        indexes = [
+            models.Index(fields=("company", "state"), name="stock_picking_state_idx"),
+            models.Index(fields=("state", "deadline"), name="stock_picking_deadline_idx"),  # due soon
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sellersync.amazon import services
+from sellersync.amazon.admin.filters import OrderMarketplaceFilter
 from sellersync.amazon.admin.outcomes import SalesOrderSyncFilter
 from sellersync.amazon.admin.sales_links import LINK_FIELDS, LinkedRecordsMixin
 from sellersync.amazon.models import AmazonOrder
@@ -62,7 +63,7 @@ class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
         SalesOrderSyncFilter,
         *SalesOrderAdmin.list_filter,
         "amazon_order__account",
-        "amazon_order__marketplace_id",
+        OrderMarketplaceFilter,
         "amazon_order__fulfillment_channel",
     )
     search_fields = (*SalesOrderAdmin.search_fields, "amazon_order__amazon_id")

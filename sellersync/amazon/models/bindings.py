@@ -68,7 +68,12 @@ class AmazonOrder(models.Model):
                 fields=("account", "amazon_id"), name="%(app_label)s_%(class)s_unique_binding"
             ),
         ]
-        indexes = [models.Index(fields=("sync_state", "next_retry_at"), name="amazon_order_retry_idx")]
+        indexes = [
+            models.Index(fields=("sync_state", "next_retry_at"), name="amazon_order_retry_idx"),
+            models.Index(
+                fields=("-purchase_date", "id"), name="amazon_order_purchase_idx"
+            ),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return self.amazon_id
