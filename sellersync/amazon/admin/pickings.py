@@ -96,14 +96,11 @@ class AmazonPickingAdmin(PickingAdmin):
         )
 
     def get_fieldsets(self, request: HttpRequest, obj: Picking | None = None) -> Any:
-        fieldsets = list(super().get_fieldsets(request, obj))
+        panel = ("amazon_order", "amazon_sync", "amazon_error_text", "ship_by", "deliver_by")
+        fields = [name for name in self.get_fields(request, obj) if name not in panel]
+        fieldsets: list[tuple[Any, dict[str, Any]]] = [(None, {"fields": fields})]
         if obj is not None and binding_of(obj) is not None:
-            fieldsets.append(
-                (
-                    gettext_lazy("Amazon"),
-                    {"fields": ("amazon_order", "amazon_sync", "amazon_error_text", "ship_by", "deliver_by")},
-                )
-            )
+            fieldsets.append((gettext_lazy("Amazon"), {"fields": panel}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Picking | None = None) -> Any:
