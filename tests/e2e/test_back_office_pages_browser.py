@@ -30,7 +30,9 @@ US = "ATVPDKIKX0DER"
 
 
 def test_attention_page_then_retry_then_stock_on_hand(
-    live_server: Any, sandbox: Sandbox, account: AmazonAccount
+    live_server: Any,
+    sandbox: Sandbox,  # noqa: F811 - the fixtures of test_picking_browser
+    account: AmazonAccount,  # noqa: F811
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
