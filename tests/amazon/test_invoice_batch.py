@@ -75,3 +75,20 @@ def test_the_create_invoices_action_reports_the_refused_order_and_invoices_the_r
     assert "2 invoice(s) created and posted." in page
     assert f"{orders[1]} was not invoiced" in page and "GBP" in page
     assert sorted(Invoice.objects.values_list("origin", flat=True)) == ["171-1", "171-2"]
+
+
+def test_invoicing_an_invoiced_order_again_says_why_nothing_was_made(
+    admin_client: Client, orders: list[SalesOrder]
+) -> None:
+    # given the first order invoiced
+    url = reverse("admin:sales_salesorder_changelist")
+    admin_client.post(url, {"action": "create_invoices_selected", "_selected_action": [orders[0].pk]})
+    invoice = Invoice.objects.get(sales_order=orders[0])
+    # when it is invoiced again
+    page = admin_client.post(
+        url, {"action": "create_invoices_selected", "_selected_action": [orders[0].pk]}, follow=True
+    ).content.decode()
+    # then the page says it is invoiced already, with which invoice, and no "0 invoice(s)"
+    assert f"{orders[0]} is already invoiced ({invoice}): no new invoice was made." in page
+    assert "0 invoice(s)" not in page
+    assert Invoice.objects.filter(sales_order=orders[0]).count() == 1

@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sellersync.accounting.choices import InvoiceKind, InvoiceState
+from sellersync.accounting.models import Invoice
 from sellersync.amazon import services
 from sellersync.amazon.admin.filters import OrderMarketplaceFilter
 from sellersync.amazon.admin.outcomes import SalesOrderSyncFilter
@@ -51,6 +53,25 @@ def cancel_from_back_office(order: SalesOrder) -> None:
         services.cancel_sales_order(order, reason)
     else:
         cancel_order_with_deliveries(order, reason)
+
+
+def why_not_invoiced(order: SalesOrder) -> str:
+    """Why the invoicing made nothing for an order it did not refuse: it is invoiced already, or not
+    confirmed."""
+    invoice = (
+        Invoice.objects.filter(sales_order=order, kind=InvoiceKind.INVOICE)
+        .exclude(state=InvoiceState.CANCELED)
+        .first()
+    )
+    if invoice is not None:
+        return _("%(order)s is already invoiced (%(invoice)s): no new invoice was made.") % {
+            "order": order,
+            "invoice": invoice,
+        }
+    return _("%(order)s is %(state)s: only confirmed or done orders are invoiced.") % {
+        "order": order,
+        "state": order.get_state_display(),
+    }
 
 
 admin.site.unregister(SalesOrder)
@@ -139,8 +160,10 @@ class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
 
         An order that cannot be invoiced is reported with the reason; the others are invoiced.
         """
+        refused: set[int] = set()
 
         def report(order: SalesOrder, error: DomainError) -> None:
+            refused.add(order.pk)
             self.message_user(
                 request,
                 _("%(order)s was not invoiced: %(error)s") % {"order": order, "error": error},
@@ -148,4 +171,9 @@ class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
             )
 
         invoices = create_amazon_invoices(queryset.order_by("pk"), on_refused=report)
-        self.message_user(request, _("%(count)d invoice(s) created and posted.") % {"count": len(invoices)})
+        made = {invoice.sales_order_id for invoice in invoices}
+        for order in queryset.exclude(pk__in=made | refused).order_by("pk"):
+            self.message_user(request, why_not_invoiced(order), messages.WARNING)
+        if invoices:
+            text = _("%(count)d invoice(s) created and posted.") % {"count": len(invoices)}
+            self.message_user(request, text, messages.SUCCESS)
