@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('amazon', '0008_remove_account_urls'),
+        ('amazon', '0010_rename_blended_taxes'),
         ('sales', '0001_initial'),
     ]
 
