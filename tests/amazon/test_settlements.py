@@ -579,3 +579,28 @@ def test_a_cad_month_of_sandbox_settlements_leaves_the_intermediary_at_zero_with
             Decimal(0),
         )
     assert account_balance(receivable) == Decimal(0)
+
+
+def test_import_settlements_now_on_the_account_books_them_in_developer_mode_only(
+    sandbox: Sandbox, account: AmazonAccount, admin_client: Any, admin_user: Any
+) -> None:
+    # given a month of US sales whose settlements Amazon closed, none imported yet
+    from django.urls import reverse
+
+    from sellersync.core.models import UserPreference
+
+    _simulate_a_month(sandbox, account)
+    url = reverse("admin:amazon_amazonaccount_settlements", args=(account.pk,))
+    change = reverse("admin:amazon_amazonaccount_change", args=(account.pk,))
+    # when the button is pressed without developer mode: refused, and not offered
+    assert 'id="import-settlements-now"' not in admin_client.get(change).content.decode()
+    assert admin_client.post(url).status_code == 403
+    assert not AmazonSettlement.objects.exists()
+    # when it is pressed in developer mode
+    UserPreference.objects.update_or_create(user=admin_user, defaults={"developer_mode": True})
+    assert 'id="import-settlements-now"' in admin_client.get(change).content.decode()
+    page = admin_client.post(url, follow=True).content.decode()
+    # then the closed settlements are booked and the page says how many
+    booked = AmazonSettlement.objects.filter(account=account, state=SettlementState.POSTED).count()
+    assert booked > 0
+    assert f"{account}: {booked} booked" in page

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from sellersync.amazon import services, views
 from sellersync.amazon.admin.audits import latest_audits, report_audit
 from sellersync.amazon.admin.results import report_run
+from sellersync.amazon.admin.settlements import report_settlements
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
 from sellersync.amazon.linking import LinkRefused
@@ -205,6 +206,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 name="amazon_amazonaccount_sync",
             ),
             path("<int:pk>/audit/", wrap(require_POST(self.audit_view)), name="amazon_amazonaccount_audit"),
+            path(
+                "<int:pk>/settlements/",
+                wrap(require_POST(self.settlements_view)),
+                name="amazon_amazonaccount_settlements",
+            ),
             path("<int:pk>/recover/", wrap(self.recover_view), name="amazon_amazonaccount_recover"),
             path(
                 "<int:pk>/retry-failed/",
@@ -256,6 +262,14 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             messages.warning(request, _("Picking synchronization comes with FBM fulfilment."))
         else:
             report_run(request, run)
+        return self._back_to(account)
+
+    def settlements_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Import settlements now (developer mode only; the nightly task does it otherwise)."""
+        account = self._account_for_change(request, pk)
+        if not developer_mode_enabled(request.user):
+            raise PermissionDenied
+        report_settlements(request, account)
         return self._back_to(account)
 
     def audit_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -46,6 +46,23 @@ class SettlementLineInline(admin.TabularInline):
         return False
 
 
+def report_settlements(request: HttpRequest, account: AmazonAccount) -> None:
+    """Import the account's settlements now and say what was booked, left open or failed."""
+    try:
+        with client_for_account(account) as client:
+            result = import_settlements(account, client)
+    except (SpApiError, DomainError) as error:
+        messages.error(request, f"{account}: {error}")
+        return
+    text = _("%(account)s: %(booked)d booked, %(open)d open, %(failed)d failed.") % {
+        "account": account,
+        "booked": result.booked,
+        "open": result.open,
+        "failed": result.failed,
+    }
+    (messages.warning if result.failed else messages.success)(request, text)
+
+
 @admin.register(AmazonSettlement)
 class AmazonSettlementAdmin(CompanyScopedAdmin):
     company_path = "account__company"
@@ -109,19 +126,7 @@ class AmazonSettlementAdmin(CompanyScopedAdmin):
     def import_from_amazon(self, request: HttpRequest, queryset: QuerySet[AmazonSettlement]) -> None:
         accounts = AmazonAccount.objects.filter(pk__in=queryset.values("account")).order_by("pk")
         for account in accounts:
-            try:
-                with client_for_account(account) as client:
-                    result = import_settlements(account, client)
-            except (SpApiError, DomainError) as error:
-                self.message_user(request, f"{account}: {error}", messages.ERROR)
-                continue
-            text = _("%(account)s: %(booked)d booked, %(open)d open, %(failed)d failed.") % {
-                "account": account,
-                "booked": result.booked,
-                "open": result.open,
-                "failed": result.failed,
-            }
-            self.message_user(request, text, messages.WARNING if result.failed else messages.SUCCESS)
+            report_settlements(request, account)
 
 
 @admin.register(AmazonSettlementLine)
