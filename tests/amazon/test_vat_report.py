@@ -19,7 +19,7 @@ from sellersync.amazon.mappers import orders_v0
 from sellersync.amazon.models import AmazonAccount, AmazonOrder
 from sellersync.amazon.sync.apply import apply_order
 from sellersync.amazon.sync.import_orders import sync_orders
-from sellersync.core.models import Company, Currency
+from sellersync.core.models import Company, CompanyMembership, Currency
 from sellersync.sales.choices import OrderState
 from sellersync.sales.models import SalesOrder
 from sellersync.stock.services import setup_company_stock
@@ -157,6 +157,7 @@ def test_the_vat_page_needs_the_permission_and_exports_csv(company: Company, acc
     # given
     _invoice(account, de_order_v0(), MARCH_15)
     user = User.objects.create_user("bookkeeper", password="secret", is_staff=True)
+    CompanyMembership.objects.create(user=user, company=company)
     client = Client()
     client.force_login(user)
     query = {"company": company.pk, "date_from": "2026-03-01", "date_to": "2026-03-31"}
