@@ -40,10 +40,12 @@ DEADLINE_SECONDS = 3 * 3600
 def run() -> dict[str, object]:
     if not _reachable():
         return {"scale": f"skipped (needs PostgreSQL at {PG_URL} and Redis at {REDIS_URL})"}
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bench.bench_scale"], capture_output=True, text=True, check=True
-    ).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+    )
+    for line in done.stderr.splitlines():  # the defects, one per order
+        print(f"# {line}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _reachable() -> bool:
@@ -98,7 +100,21 @@ def _fill_amazon(http: httpx.Client) -> list[dict[str, Any]]:
             http.post("/_sandbox/orders", json=body, timeout=300).raise_for_status()
             left -= count
     http.post("/_sandbox/advance", json={"seconds": AGE_SECONDS}).raise_for_status()
+    _wait_past_horizon(http)
     return sellers
+
+
+def _wait_past_horizon(http: httpx.Client) -> None:
+    """Move Amazon's clock until no order changed in the last 2 minutes: Amazon lists an order only once its
+    last update is that old, so a later one would be counted missed although no sync could see it yet."""
+    from bench.faults import HORIZON, _parse
+
+    while True:
+        horizon = _parse(http.get("/_sandbox/clock").json()["now"]) - HORIZON
+        orders = http.get("/_sandbox/orders", timeout=300).json()
+        if all(_parse(order["last_update"]) <= horizon for order in orders):
+            return
+        http.post("/_sandbox/advance", json={"seconds": HORIZON.total_seconds()}).raise_for_status()
 
 
 def _prepare_books(var_dir: str, sellers: list[dict[str, Any]], base_url: str, amazon_now: str) -> None:
@@ -203,6 +219,8 @@ def _figures(http: httpx.Client, wall: float, peaks: list[float]) -> dict[str, o
     stats = http.get("/_sandbox/stats").json()
     truth = {order["order_id"]: order for order in http.get("/_sandbox/orders", timeout=300).json()}
     defects = compare(truth, booked_order_ids())
+    for defect in defects:
+        print(f"{defect.kind} {defect.order_id}: {defect.detail}", file=sys.stderr)
     runs = SyncRun.objects.aggregate(created=Sum("orders_created"), failed=Sum("orders_failed"))
     return {
         "scale_sellers": SELLERS,
