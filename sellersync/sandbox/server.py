@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,23 @@ from starlette.applications import Starlette
 from sellersync.sandbox.app import create_app
 
 STARTUP_TIMEOUT_SECONDS = 10.0
+
+
+class _IntendedLostAnswers(logging.Filter):
+    """The `answer_lost` fault closes the connection mid-answer on purpose; uvicorn's error about it is noise
+    (no other sandbox response is ever left incomplete)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+_QUIET = _IntendedLostAnswers()
+
+
+def _quiet_lost_answers() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if _QUIET not in logger.filters:
+        logger.addFilter(_QUIET)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    _quiet_lost_answers()
     if args.reset and args.state is not None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.state}{suffix}").unlink(missing_ok=True)
@@ -55,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 @contextlib.contextmanager
 def serve_in_thread(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve `app` with uvicorn in a daemon thread; yields the base URL and shuts down cleanly."""
+    _quiet_lost_answers()
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1, date_header=False
     )

@@ -77,7 +77,7 @@ def test_a_slow_answer_outlasts_the_client_but_the_feed_was_created(sandbox: San
 
 
 def test_an_answer_lost_after_the_commit_breaks_the_connection_and_the_feed_exists(
-    sandbox: SandboxClient,
+    sandbox: SandboxClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given "accepted, answer lost" armed on createFeed
     headers = sandbox.headers("NA")
@@ -90,6 +90,8 @@ def test_an_answer_lost_after_the_commit_breaks_the_connection_and_the_feed_exis
     assert len(_feeds(sandbox, headers)) == 1
     assert _create_feed(sandbox, headers, document_id).status_code == 202
     assert len(_feeds(sandbox, headers)) == 2
+    # and the server does not log the intended broken answer as an error
+    assert [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"] == []
 
 
 def test_an_answer_lost_on_confirm_shipment_still_ships_the_order(sandbox: SandboxClient) -> None:
