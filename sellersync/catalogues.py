@@ -11,7 +11,7 @@ msgfmt; Debian's package `gettext`).
 from __future__ import annotations
 
 import os
-import subprocess  # nosec B404 - GNU gettext's fixed commands (below)
+import subprocess  # nosec B404  # GNU gettext's fixed commands (below)
 import sys
 from pathlib import Path
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405 - used only to write XML; reading is defusedxml
+import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405  # used only to write XML; reading is defusedxml
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime

@@ -103,7 +103,7 @@ class OrderOptions:
 
 
 def generate_sellers(seed: int, count: int = 3) -> list[Seller]:
-    rng = random.Random(seed)  # nosec B311 - simulated data, not security
+    rng = random.Random(seed)  # nosec B311  # simulated data, not security
     sellers = []
     for index in range(count):
         name, region, marketplace_ids, pii_access = _SELLER_PLANS[index % len(_SELLER_PLANS)]
@@ -124,7 +124,7 @@ def generate_sellers(seed: int, count: int = 3) -> list[Seller]:
 
 
 def generate_catalogue(seller: Seller, size: int = 30) -> list[Product]:
-    rng = random.Random(seller.seller_id)  # nosec B311 - simulated data
+    rng = random.Random(seller.seller_id)  # nosec B311  # simulated data
     products = []
     for index in range(size):
         title = f"{rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}"

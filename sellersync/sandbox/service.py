@@ -64,7 +64,7 @@ class Sandbox:
         self.faults = FaultBox()
         # Decoded orders per seller, written through by every save: searches don't re-read the whole file.
         self._orders_by_seller: dict[str, dict[str, Order]] = {}
-        self._rng = random.Random(f"{seed}:{state.count('order')}")  # nosec B311 - simulated orders
+        self._rng = random.Random(f"{seed}:{state.count('order')}")  # nosec B311  # simulated orders
         if state.get_meta("seeded") is None:
             self._seed_world()
 
@@ -79,7 +79,7 @@ class Sandbox:
         self._orders_by_seller.clear()
         self.limiter.reset()
         self.faults.clear()
-        self._rng = random.Random(f"{self.seed}:0")  # nosec B311 - simulated orders
+        self._rng = random.Random(f"{self.seed}:0")  # nosec B311  # simulated orders
         self._seed_world()
 
     def _seed_world(self) -> None:

@@ -26,7 +26,7 @@ import httpx
 from sellersync.spapi.endpoints import Endpoints
 from sellersync.spapi.errors import AuthError, ServerError, Timeout
 
-ACCESS_TOKEN_HEADER = "x-amz-access-token"  # noqa: S105  # nosec B105 - a header name, not a secret
+ACCESS_TOKEN_HEADER = "x-amz-access-token"  # noqa: S105  # nosec B105  # a header name, not a secret
 EXPIRY_MARGIN_SECONDS = 60.0
 #: Amazon's error and error_description are shown to the user: this long at most.
 MAX_REASON_CHARS = 300

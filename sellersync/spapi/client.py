@@ -297,7 +297,7 @@ class SpApiClient:
         if isinstance(error, TransientError) and error.retry_after is not None:
             return float(error.retry_after)
         exponential: float = BACKOFF_INITIAL_SECONDS * 2.0 ** (retry_state.attempt_number - 1)
-        backoff = min(exponential, BACKOFF_MAX_SECONDS) + random.uniform(0, BACKOFF_INITIAL_SECONDS)  # nosec B311 - jitter, not security
+        backoff = min(exponential, BACKOFF_MAX_SECONDS) + random.uniform(0, BACKOFF_INITIAL_SECONDS)  # nosec B311  # jitter, not security
         return backoff / self.time_scale
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ and return. No Django here: the connector turns these values into its own record
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405 - used only to write XML; reading is defusedxml
+import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405  # used only to write XML; reading is defusedxml
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime

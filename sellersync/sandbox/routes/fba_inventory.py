@@ -45,7 +45,7 @@ def ensure_seeded(sandbox: Sandbox, seller_id: str) -> None:
     seller = sandbox.seller(seller_id)
     if seller is None or sandbox.state.get_meta(key):
         return
-    rng = random.Random(f"fba:{seller_id}")  # nosec B311 - simulated data, not security
+    rng = random.Random(f"fba:{seller_id}")  # nosec B311  # simulated data, not security
     now = iso(sandbox.now())
     for product in generate_catalogue(seller):
         for marketplace_id in seller.marketplace_ids:

@@ -26,7 +26,7 @@ def _token_reply(sandbox: Sandbox, seller: Seller) -> JSONResponse:
     return JSONResponse(
         {
             "access_token": sandbox.issue_access_token(seller.seller_id),
-            "token_type": "bearer",  # nosec B105 - OAuth's token type, not a secret
+            "token_type": "bearer",  # nosec B105  # OAuth's token type, not a secret
             "expires_in": 3600,
             "refresh_token": seller.refresh_token,
         }

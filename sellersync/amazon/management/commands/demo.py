@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import subprocess  # nosec B404 - fixed commands of our own interpreter (below)
+import subprocess  # nosec B404  # fixed commands of our own interpreter (below)
 import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -93,7 +93,7 @@ class Command(BaseCommand):
         }
         cli = [sys.executable, "-m", "sellersync.cli"]
         children = [
-            subprocess.Popen([*cli, "worker"], env=env),  # noqa: S603  # nosec B603 - our interpreter, fixed arguments
+            subprocess.Popen([*cli, "worker"], env=env),  # noqa: S603  # nosec B603  # our interpreter, fixed arguments
             subprocess.Popen([*cli, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env),  # noqa: S603  # nosec B603
         ]
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
