@@ -47,7 +47,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "browser-test-password"
 # Where a sync picks orders up: FBA shipped, FBM waiting to ship (canceled ones never synced create nothing).
-SYNCED_QUERIES = (("AFN", "Shipped"), ("MFN", "Unshipped,PartiallyShipped"))
+# FBM orders Amazon already shipped are booked too (the account's "book orders shipped outside sellersync").
+SYNCED_QUERIES = (("AFN", "Shipped"), ("MFN", "Unshipped,PartiallyShipped,Shipped"))
 
 
 @pytest.fixture
