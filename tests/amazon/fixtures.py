@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -65,15 +66,22 @@ class Sandbox:
         return sum(int(row["calls"]) for row in rows if row["operation"] == operation)
 
 
-@pytest.fixture
-def sandbox(settings: Any) -> Iterator[Sandbox]:
-    settings.SPAPI_TIME_SCALE = TIME_SCALE
+@contextmanager
+def serving(settings: Any, app: Any, time_scale: float = TIME_SCALE) -> Iterator[Sandbox]:
+    """The sandbox app served in a thread, the settings pointing at it (no Redis: buckets in memory)."""
+    settings.SPAPI_TIME_SCALE = time_scale
     settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
+    with serve_in_thread(app) as base_url:
         settings.SPAPI_SANDBOX_URL = base_url
         box = Sandbox(base_url)
         yield box
         box.http.close()
+
+
+@pytest.fixture
+def sandbox(settings: Any) -> Iterator[Sandbox]:
+    with serving(settings, create_app(seed=42, time_scale=TIME_SCALE)) as box:
+        yield box
 
 
 def make_account(sandbox: Sandbox, company: Company, region: str, name: str = "") -> AmazonAccount:

@@ -4,14 +4,9 @@ and finds it booked with its delivery tagged "Shipped on Amazon" (nothing left t
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -19,39 +14,12 @@ from django.utils import timezone
 from sellersync.amazon import services
 from sellersync.amazon.choices import OrderSyncState
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
-from sellersync.core.models import Currency
-from sellersync.core.services import create_company
-from sellersync.sandbox.app import create_app
-from sellersync.sandbox.server import serve_in_thread
 from sellersync.stock.choices import PickingState
 from sellersync.stock.models import Picking
-from tests.amazon.fixtures import TIME_SCALE, Sandbox, make_account
-from tests.conftest import CHROMIUM
+from tests.amazon.fixtures import Sandbox
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, SCREENSHOTS, login
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
-PASSWORD = "browser-test-password"
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
-
-
-@pytest.fixture
-def sandbox(settings: Any) -> Iterator[Sandbox]:
-    settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
-        settings.SPAPI_SANDBOX_URL = base_url
-        box = Sandbox(base_url)
-        yield box
-        box.http.close()
-
-
-@pytest.fixture
-def account(sandbox: Sandbox) -> AmazonAccount:
-    company = create_company("Attention Store", Currency.objects.get(code="USD"), "US")
-    return make_account(sandbox, company, "NA", name="Attention NA")
+pytestmark = BROWSER_TEST
 
 
 def order_needing_attention(sandbox: Sandbox, account: AmazonAccount) -> str:
@@ -68,54 +36,47 @@ def order_needing_attention(sandbox: Sandbox, account: AmazonAccount) -> str:
 
 
 def test_an_order_needing_attention_is_found_from_the_account_and_retried_into_the_books(
-    live_server: Any, sandbox: Sandbox, account: AmazonAccount
+    live_server: Any, sandbox: Sandbox, account: AmazonAccount, browser_page: Any
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # given an order needing attention, shipped in Seller Central meanwhile
     order_id = order_needing_attention(sandbox, account)
     sandbox.http.post(f"/_sandbox/orders/{order_id}/ship", json={}).raise_for_status()
     sandbox.advance(300)
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+    page = browser_page
+    login(page, live_server)
 
-        # when the seller opens the account, then the orders needing attention from there
-        page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
-        expect(page.locator("#orders-needing-attention")).to_contain_text("1 order needs attention")
-        page.screenshot(path=str(SCREENSHOTS / "account_attention.png"), full_page=True)
-        page.click("#orders-needing-attention")
+    # when the seller opens the account, then the orders needing attention from there
+    page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
+    expect(page.locator("#orders-needing-attention")).to_contain_text("1 order needs attention")
+    page.screenshot(path=str(SCREENSHOTS / "account_attention.png"), full_page=True)
+    page.click("#orders-needing-attention")
 
-        # then the list shows that order with its last error
-        row = page.locator("#result_list tbody tr")
-        expect(row).to_have_count(1)
-        expect(row).to_contain_text(order_id)
-        expect(row).to_contain_text("Needs attention")
-        expect(row).to_contain_text("unitPrice")
+    # then the list shows that order with its last error
+    row = page.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(order_id)
+    expect(row).to_contain_text("Needs attention")
+    expect(row).to_contain_text("unitPrice")
 
-        # when it is retried from the list
-        row.locator("input.action-select").check()
-        page.select_option("select[name=action]", "retry_selected")
-        page.click("button[name=index]")
+    # when it is retried from the list
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "retry_selected")
+    page.click("button[name=index]")
 
-        # then it is booked; its delivery is tagged Shipped on Amazon with nothing left to validate
-        expect(page.locator("ul.messagelist li.success")).to_contain_text("1 order(s) synchronized.")
-        binding = AmazonOrder.objects.get(account=account, amazon_id=order_id)
-        picking = Picking.objects.get(sales_order=binding.sales_order)
-        page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
-        picking_row = page.locator(f"#result_list tr:has(input[value='{picking.pk}'])")
-        expect(picking_row.locator(".amazon-tag")).to_have_text("Shipped on Amazon")
-        expect(picking_row.locator("a.validate-link")).to_have_count(0)
-        page.screenshot(path=str(SCREENSHOTS / "delivery_shipped_on_amazon.png"), full_page=True)
-        page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
-        expect(page.locator("#failed-orders-summary")).to_contain_text("No failed order.")
-        browser.close()
+    # then it is booked; its delivery is tagged Shipped on Amazon with nothing left to validate
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("1 order(s) synchronized.")
+    binding = AmazonOrder.objects.get(account=account, amazon_id=order_id)
+    picking = Picking.objects.get(sales_order=binding.sales_order)
+    page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
+    picking_row = page.locator(f"#result_list tr:has(input[value='{picking.pk}'])")
+    expect(picking_row.locator(".amazon-tag")).to_have_text("Shipped on Amazon")
+    expect(picking_row.locator("a.validate-link")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "delivery_shipped_on_amazon.png"), full_page=True)
+    page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
+    expect(page.locator("#failed-orders-summary")).to_contain_text("No failed order.")
 
     # then
     binding.refresh_from_db()

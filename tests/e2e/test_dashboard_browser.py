@@ -5,49 +5,23 @@ inline SVG with one bar per marketplace that sold, in each currency."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from sellersync import urls as root_urls
 from sellersync.amazon.models import AmazonMarketplace, AmazonOrder
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.core.models import Currency
 from sellersync.core.services import create_company
 from sellersync.dashboard.selectors import SOLD_STATES
-from sellersync.sandbox.app import create_app
-from sellersync.sandbox.server import serve_in_thread
-from tests.amazon.fixtures import TIME_SCALE, Sandbox, make_account
-from tests.conftest import CHROMIUM
-from tests.e2e.test_orders_browser import CHROMIUM_ARGS
+from tests.amazon.fixtures import Sandbox, make_account
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, login, root_urls_with
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+urlpatterns = root_urls_with("dashboard", "dashboard/", "sellersync.dashboard.urls")
 
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "dashboard" for pattern in urlpatterns):
-    urlpatterns.append(path("dashboard/", include("sellersync.dashboard.urls")))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
-]
-PASSWORD = "browser-test-password"
-
-
-@pytest.fixture
-def sandbox(settings: Any) -> Iterator[Sandbox]:
-    settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
-        settings.SPAPI_SANDBOX_URL = base_url
-        box = Sandbox(base_url)
-        yield box
-        box.http.close()
+pytestmark = [*BROWSER_TEST, pytest.mark.urls(__name__)]
 
 
 def sold_marketplace_names() -> set[str]:
@@ -59,8 +33,10 @@ def sold_marketplace_names() -> set[str]:
     return {names[marketplace_id] for marketplace_id in sold.values_list("marketplace_id", flat=True)}
 
 
-def test_dashboard_shows_a_bar_per_marketplace_for_the_demo_data(live_server: Any, sandbox: Sandbox) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_dashboard_shows_a_bar_per_marketplace_for_the_demo_data(
+    live_server: Any, sandbox: Sandbox, browser_page: Any
+) -> None:
+    from playwright.sync_api import expect
 
     # given the demo's company with its NA and EU sellers synchronized, and a superuser
     company = create_company("Demo Store", Currency.objects.get(code="USD"), "US")
@@ -70,33 +46,26 @@ def test_dashboard_shows_a_bar_per_marketplace_for_the_demo_data(live_server: An
     assert len(expected_bars) >= 4
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+    page = browser_page
+    login(page, live_server)
 
-        # when the reporting is opened from the admin menu (on the sales orders' page)
-        page.goto(live_server.url + reverse("admin:sales_salesorder_changelist"))
-        page.click("#menu-sales-reporting")
-        section = page.locator("#sales-by-marketplace")
-        expect(section.locator("svg.bar-chart").first).to_be_visible()
-        bars = section.locator("svg.bar-chart g.bar")
-        labels = {bars.nth(index).get_attribute("data-label") for index in range(bars.count())}
-        bar_heights = section.locator("svg.bar-chart rect").evaluate_all(
-            "rects => rects.map(rect => rect.getBBox().height)"
-        )
-        currencies = page.locator("#report-totals .report-total").evaluate_all(
-            "cards => cards.map(card => card.dataset.currency)"
-        )
-        trend_points = page.locator("#sales-by-day svg.line-chart circle").count()
-        page.screenshot(
-            path=os.path.join(os.environ.get("SELLERSYNC_VAR_DIR", "/tmp"), "dashboard.png"), full_page=True
-        )
-        browser.close()
+    # when the reporting is opened from the admin menu (on the sales orders' page)
+    page.goto(live_server.url + reverse("admin:sales_salesorder_changelist"))
+    page.click("#menu-sales-reporting")
+    section = page.locator("#sales-by-marketplace")
+    expect(section.locator("svg.bar-chart").first).to_be_visible()
+    bars = section.locator("svg.bar-chart g.bar")
+    labels = {bars.nth(index).get_attribute("data-label") for index in range(bars.count())}
+    bar_heights = section.locator("svg.bar-chart rect").evaluate_all(
+        "rects => rects.map(rect => rect.getBBox().height)"
+    )
+    currencies = page.locator("#report-totals .report-total").evaluate_all(
+        "cards => cards.map(card => card.dataset.currency)"
+    )
+    trend_points = page.locator("#sales-by-day svg.line-chart circle").count()
+    page.screenshot(
+        path=os.path.join(os.environ.get("SELLERSYNC_VAR_DIR", "/tmp"), "dashboard.png"), full_page=True
+    )
 
     # then one bar per marketplace that sold, every bar drawn, one total per currency
     assert labels == expected_bars

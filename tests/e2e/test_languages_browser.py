@@ -6,40 +6,25 @@ new browser; and the Chinese text is drawn with a CJK font (no missing-glyph box
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from sellersync import urls as root_urls
 from sellersync.accounting.pdf import DEFAULT_CJK_FONTS
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.core.models import Currency, UserPreference
 from sellersync.core.services import create_company
-from sellersync.sandbox.app import create_app
-from sellersync.sandbox.server import serve_in_thread
 from sellersync.stock.choices import PickingKind
 from sellersync.stock.models import Picking
-from tests.amazon.fixtures import TIME_SCALE, Sandbox, make_account
-from tests.conftest import CHROMIUM
-from tests.e2e.test_orders_browser import CHROMIUM_ARGS
+from tests.amazon.fixtures import Sandbox, make_account
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, login, root_urls_with
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+urlpatterns = root_urls_with("dashboard", "dashboard/", "sellersync.dashboard.urls")
 
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "dashboard" for pattern in urlpatterns):
-    urlpatterns.append(path("dashboard/", include("sellersync.dashboard.urls")))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
-]
-PASSWORD = "browser-test-password"
+pytestmark = [*BROWSER_TEST, pytest.mark.urls(__name__)]
 CJK_FONT_FILE = DEFAULT_CJK_FONTS[0][0]
 
 # sellersync's words on each page (never Django's own): fieldsets, field labels, menu, report headings
@@ -60,17 +45,6 @@ EXPECTED = {
 
 
 @pytest.fixture
-def sandbox(settings: Any) -> Iterator[Sandbox]:
-    settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
-        settings.SPAPI_SANDBOX_URL = base_url
-        box = Sandbox(base_url)
-        yield box
-        box.http.close()
-
-
-@pytest.fixture
 def pages(sandbox: Sandbox) -> dict[str, str]:
     """The four pages, on demo-like data: an NA seller's orders synchronized from the sandbox."""
     company = create_company("Demo Store", Currency.objects.get(code="USD"), "US")
@@ -84,14 +58,6 @@ def pages(sandbox: Sandbox) -> dict[str, str]:
         "delivery": reverse("admin:stock_picking_change", args=[delivery.pk]),
         "dashboard": reverse("dashboard:index"),
     }
-
-
-def log_in(page: Any, base_url: str) -> None:
-    page.goto(base_url + reverse("admin:login"))
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def page_texts(page: Any, base_url: str, pages: dict[str, str]) -> dict[str, str]:
@@ -129,34 +95,29 @@ def fonts_drawing(page: Any, selector: str) -> dict[str, int]:
 
 
 def test_switching_to_chinese_and_spanish_translates_sellersync_and_follows_the_user(
-    live_server: Any, pages: dict[str, str]
+    live_server: Any, pages: dict[str, str], browser: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     user = get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # given a seller whose browser speaks English
-        page = browser.new_context(locale="en-US").new_page()
-        page.set_default_timeout(60_000)
-        log_in(page, live_server.url)
-        english = page_texts(page, live_server.url, pages)
+    # given a seller whose browser speaks English
+    page = browser.new_context(locale="en-US").new_page()
+    page.set_default_timeout(60_000)
+    login(page, live_server)
+    english = page_texts(page, live_server.url, pages)
 
-        # when they choose 简体中文 in the top bar, then Español
-        switch_to(page, "简体中文", "zh-hans")
-        chinese = page_texts(page, live_server.url, pages)
-        switch_to(page, "Español", "es")
-        spanish = page_texts(page, live_server.url, pages)
+    # when they choose 简体中文 in the top bar, then Español
+    switch_to(page, "简体中文", "zh-hans")
+    chinese = page_texts(page, live_server.url, pages)
+    switch_to(page, "Español", "es")
+    spanish = page_texts(page, live_server.url, pages)
 
-        # and come back another day in a new browser (no cookie, English Accept-Language)
-        page.context.close()
-        page = browser.new_context(locale="en-US").new_page()
-        page.set_default_timeout(60_000)
-        log_in(page, live_server.url)
-        page.goto(live_server.url + pages["account"])
-        later = page.locator("body").inner_text()
-        later_language = page.locator("html").get_attribute("lang")
-        browser.close()
+    # and come back another day in a new browser (no cookie, English Accept-Language)
+    page.context.close()
+    page = browser.new_context(locale="en-US").new_page()
+    page.set_default_timeout(60_000)
+    login(page, live_server)
+    page.goto(live_server.url + pages["account"])
+    later = page.locator("body").inner_text()
+    later_language = page.locator("html").get_attribute("lang")
 
     # then every page shows sellersync's own words in the chosen language, and English words before
     assert missing_words(chinese, "zh-hans") == []
@@ -168,26 +129,23 @@ def test_switching_to_chinese_and_spanish_translates_sellersync_and_follows_the_
     assert later_language == "es" and "Credenciales" in later
 
 
-def test_a_chinese_page_is_drawn_with_a_cjk_font_not_boxes(live_server: Any, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_a_chinese_page_is_drawn_with_a_cjk_font_not_boxes(
+    live_server: Any, tmp_path: Path, browser: Any
+) -> None:
     if not Path(CJK_FONT_FILE).is_file():
         if os.environ.get("CI"):
             pytest.fail("fonts-noto-cjk is missing: .ci/run installs it")
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk): Chinese pages show boxes")
     user = get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
     UserPreference.objects.create(user=user, language="zh-hans")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US").new_page()
-        page.set_default_timeout(60_000)
-        log_in(page, live_server.url)
-        page.goto(live_server.url + reverse("admin:sales_salesorder_changelist"))
-        menu_text = page.locator("#menu-sales-reporting").inner_text()
-        fonts = fonts_drawing(page, "#menu-sales-reporting")
-        screenshot = tmp_path / "sales-orders-zh.png"
-        page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
+    page = browser.new_context(locale="en-US").new_page()
+    page.set_default_timeout(60_000)
+    login(page, live_server)
+    page.goto(live_server.url + reverse("admin:sales_salesorder_changelist"))
+    menu_text = page.locator("#menu-sales-reporting").inner_text()
+    fonts = fonts_drawing(page, "#menu-sales-reporting")
+    screenshot = tmp_path / "sales-orders-zh.png"
+    page.screenshot(path=str(screenshot), full_page=True)
 
     # then the menu entry is in Chinese and all four of its glyphs come from a CJK font
     assert menu_text == "销售报告"

@@ -3,49 +3,25 @@ Sync Orders on the account, and see the new sales orders in the list."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from sellersync import urls as root_urls
 from sellersync.amazon.choices import SyncKind
 from sellersync.amazon.models import AmazonAccount, SyncRun
-from sellersync.core.models import Currency
-from sellersync.core.services import create_company
 from sellersync.sandbox.app import create_app
-from sellersync.sandbox.server import serve_in_thread
-from tests.amazon.fixtures import Sandbox, make_account
-from tests.conftest import CHROMIUM
+from tests.amazon.fixtures import Sandbox, serving
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, login, root_urls_with, store_account
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+urlpatterns = root_urls_with("amazon", "amazon/", "sellersync.amazon.urls")
 
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "amazon" for pattern in urlpatterns):
-    urlpatterns.append(path("amazon/", include("sellersync.amazon.urls")))
+pytestmark = [*BROWSER_TEST, pytest.mark.urls(__name__)]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
-]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "browser-test-password"
 # Where a sync picks orders up: FBA shipped, FBM waiting to ship (canceled ones never synced create nothing).
 # FBM orders Amazon already shipped are booked too (the account's "book orders shipped outside sellersync").
 SYNCED_QUERIES = (("AFN", "Shipped"), ("MFN", "Unshipped,PartiallyShipped,Shipped"))
@@ -54,19 +30,13 @@ SYNCED_QUERIES = (("AFN", "Shipped"), ("MFN", "Unshipped,PartiallyShipped,Shippe
 @pytest.fixture
 def sandbox(settings: Any) -> Iterator[Sandbox]:
     """A sandbox on real time, so that nothing changes between the sync and the check."""
-    settings.SPAPI_TIME_SCALE = 1.0
-    settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=1.0)) as base_url:
-        settings.SPAPI_SANDBOX_URL = base_url
-        box = Sandbox(base_url)
+    with serving(settings, create_app(seed=42, time_scale=1.0), time_scale=1.0) as box:
         yield box
-        box.http.close()
 
 
 @pytest.fixture
 def account(sandbox: Sandbox) -> AmazonAccount:
-    company = create_company("Browser Store", Currency.objects.get(code="USD"), "US")
-    account = make_account(sandbox, company, "NA", name="Browser NA")
+    account = store_account(sandbox, "Browser")
     account.last_order_sync = timezone.now() - timedelta(days=2)
     account.save(update_fields=["last_order_sync"])
     return account
@@ -117,31 +87,24 @@ def sandbox_orders_in_window(
 
 
 def test_sync_orders_from_the_browser_shows_the_new_sales_orders(
-    live_server: Any, sandbox: Sandbox, account: AmazonAccount
+    live_server: Any, sandbox: Sandbox, account: AmazonAccount, browser_page: Any
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # given a superuser, developer mode off, an account with no order yet
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        expect(page.locator("#developer-mode-toggle")).to_have_text("Developer mode: off")
+    page = browser_page
+    login(page, live_server)
+    expect(page.locator("#developer-mode-toggle")).to_have_text("Developer mode: off")
 
-        # when developer mode is switched on, and Sync Orders pressed on the account
-        page.click("#developer-mode-toggle")
-        expect(page.locator("#developer-mode-toggle")).to_have_text("Developer mode: on")
-        page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
-        page.click("#sync-orders")
-        expect(page.locator("ul.messagelist li").first).to_contain_text("created")
-        page.goto(live_server.url + reverse("admin:sales_salesorder_changelist") + "?all=")
-        listed = set(page.locator("#result_list td.field-client_order_ref").all_inner_texts())
-        browser.close()
+    # when developer mode is switched on, and Sync Orders pressed on the account
+    page.click("#developer-mode-toggle")
+    expect(page.locator("#developer-mode-toggle")).to_have_text("Developer mode: on")
+    page.goto(live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,)))
+    page.click("#sync-orders")
+    expect(page.locator("ul.messagelist li").first).to_contain_text("created")
+    page.goto(live_server.url + reverse("admin:sales_salesorder_changelist") + "?all=")
+    listed = set(page.locator("#result_list td.field-client_order_ref").all_inner_texts())
 
     # then the list shows exactly the orders Amazon lists for the synced window
     run = SyncRun.objects.get(account=account, kind=SyncKind.ORDERS)

@@ -3,64 +3,26 @@ Validate page, ship part of it with carrier and tracking, see "Synced with Amazo
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from sellersync.amazon import services
 from sellersync.amazon.choices import OutboundState
 from sellersync.amazon.models import AmazonAccount, OutboundMessage
-from sellersync.core.models import Currency
-from sellersync.core.services import create_company
-from sellersync.sandbox.app import create_app
-from sellersync.sandbox.server import serve_in_thread
 from sellersync.stock.choices import PickingState
 from sellersync.stock.models import Carrier, Picking
-from tests.amazon.fixtures import TIME_SCALE, Sandbox, make_account
-from tests.conftest import CHROMIUM
+from tests.amazon.fixtures import Sandbox
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, SCREENSHOTS, login
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
-PASSWORD = "browser-test-password"
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
-
-
-@pytest.fixture
-def sandbox(settings: Any) -> Iterator[Sandbox]:
-    settings.SPAPI_TIME_SCALE = TIME_SCALE
-    settings.REDIS_URL = ""
-    with serve_in_thread(create_app(seed=42, time_scale=TIME_SCALE)) as base_url:
-        settings.SPAPI_SANDBOX_URL = base_url
-        box = Sandbox(base_url)
-        yield box
-        box.http.close()
-
-
-@pytest.fixture
-def account(sandbox: Sandbox) -> AmazonAccount:
-    company = create_company("Picking Store", Currency.objects.get(code="USD"), "US")
-    return make_account(sandbox, company, "NA", name="Picking NA")
+pytestmark = BROWSER_TEST
 
 
 def test_partial_fbm_delivery_with_carrier_and_tracking_is_synced_and_leaves_its_backorder(
-    live_server: Any, sandbox: Sandbox, account: AmazonAccount
+    live_server: Any, sandbox: Sandbox, account: AmazonAccount, browser_page: Any
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # given an unshipped FBM order of two units or more in the books, with its ready delivery
     bindings = [services.recover_order(account, amazon_id) for amazon_id in _new_fbm_orders(sandbox, account)]
@@ -69,39 +31,32 @@ def test_partial_fbm_delivery_with_carrier_and_tracking_is_synced_and_leaves_its
     moves = list(picking.moves.order_by("pk"))
     carrier = Carrier.objects.create(name="UPS")
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+    page = browser_page
+    login(page, live_server)
 
-        # when the delivery is opened from the list and its Validate page from there
-        page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
-        page.click(f"#result_list a:text-is('{picking.reference}')")
-        page.click("#validate-picking")
-        expect(page.locator("tr.validate-line")).to_have_count(len(moves))
-        expect(page.locator(".help")).to_contain_text("Required for Amazon orders")
-        # and one unit of the first line leaves now, none of the others, with carrier and tracking
-        page.fill("input[name='lines-0-quantity_done']", "1")
-        for index in range(1, len(moves)):
-            page.fill(f"input[name='lines-{index}-quantity_done']", "0")
-        page.select_option("#id_carrier", str(carrier.pk))
-        page.fill("#id_tracking_reference", "1Z999AA10123456784")
-        page.screenshot(path=str(SCREENSHOTS / "validate_page.png"), full_page=True)
-        page.click("#validate-submit")
+    # when the delivery is opened from the list and its Validate page from there
+    page.goto(live_server.url + reverse("admin:stock_picking_changelist"))
+    page.click(f"#result_list a:text-is('{picking.reference}')")
+    page.click("#validate-picking")
+    expect(page.locator("tr.validate-line")).to_have_count(len(moves))
+    expect(page.locator(".help")).to_contain_text("Required for Amazon orders")
+    # and one unit of the first line leaves now, none of the others, with carrier and tracking
+    page.fill("input[name='lines-0-quantity_done']", "1")
+    for index in range(1, len(moves)):
+        page.fill(f"input[name='lines-{index}-quantity_done']", "0")
+    page.select_option("#id_carrier", str(carrier.pk))
+    page.fill("#id_tracking_reference", "1Z999AA10123456784")
+    page.screenshot(path=str(SCREENSHOTS / "validate_page.png"), full_page=True)
+    page.click("#validate-submit")
 
-        # then the page says Amazon took it, and names the backorder
-        expect(page.locator("ul.messagelist li.success")).to_contain_text("Synced with Amazon")
-        backorder = Picking.objects.get(backorder_of=picking)
-        expect(page.locator("ul.messagelist li.info")).to_contain_text(backorder.reference)
-        page.goto(live_server.url + reverse("admin:stock_picking_changelist") + "?amazon_sync=synced")
-        tag = page.locator(f"#result_list tr:has(input[value='{picking.pk}']) .amazon-tag")
-        expect(tag).to_have_text("Synced with Amazon")
-        page.screenshot(path=str(SCREENSHOTS / "deliveries_synced.png"), full_page=True)
-        browser.close()
+    # then the page says Amazon took it, and names the backorder
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("Synced with Amazon")
+    backorder = Picking.objects.get(backorder_of=picking)
+    expect(page.locator("ul.messagelist li.info")).to_contain_text(backorder.reference)
+    page.goto(live_server.url + reverse("admin:stock_picking_changelist") + "?amazon_sync=synced")
+    tag = page.locator(f"#result_list tr:has(input[value='{picking.pk}']) .amazon-tag")
+    expect(tag).to_have_text("Synced with Amazon")
+    page.screenshot(path=str(SCREENSHOTS / "deliveries_synced.png"), full_page=True)
 
     # then one unit left, Amazon was told one unit
     picking.refresh_from_db()
