@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from sellersync.amazon.admin.results import outcome_level
 from sellersync.amazon.admin.runs import ReadOnlyAdmin
-from sellersync.amazon.choices import SyncRunStatus
 from sellersync.amazon.models import OrderAudit
 
 LATEST_ON_ACCOUNT = 5
@@ -69,10 +69,4 @@ def describe_audit(audit: OrderAudit) -> str:
 
 def report_audit(request: HttpRequest, audit: OrderAudit) -> None:
     """Success, a warning when orders failed, an error when the audit stopped."""
-    if audit.status == SyncRunStatus.FAILED:
-        level = messages.ERROR
-    elif audit.failed:
-        level = messages.WARNING
-    else:
-        level = messages.SUCCESS
-    messages.add_message(request, level, describe_audit(audit))
+    messages.add_message(request, outcome_level(audit.status, audit.failed), describe_audit(audit))

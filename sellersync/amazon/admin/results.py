@@ -31,10 +31,11 @@ def describe_run(run: SyncRun) -> str:
 
 def report_run(request: HttpRequest, run: SyncRun) -> None:
     """A success message for a finished run, a warning when orders failed, an error when it stopped."""
-    if run.status == SyncRunStatus.FAILED:
-        level = messages.ERROR
-    elif run.orders_failed:
-        level = messages.WARNING
-    else:
-        level = messages.SUCCESS
-    messages.add_message(request, level, describe_run(run))
+    messages.add_message(request, outcome_level(run.status, run.orders_failed), describe_run(run))
+
+
+def outcome_level(status: str, orders_failed: int) -> int:
+    """Error when the run stopped, warning when some orders failed, success otherwise."""
+    if status == SyncRunStatus.FAILED:
+        return messages.ERROR
+    return messages.WARNING if orders_failed else messages.SUCCESS
