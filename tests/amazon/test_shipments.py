@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def fbm_orders(sandbox: Sandbox, account: AmazonAccount, count: int = 1) -> list[AmazonOrder]:
     """`count` new unshipped FBM orders on Amazon, recovered into the books."""
     ids = sandbox.create_orders(account.seller_id, count, fulfillment_channel="MFN", status="Unshipped")
-    sandbox.advance(600)
+    sandbox.advance(1800)  # the sandbox makes an order Unshipped 5 to 30 minutes after its purchase
     return [services.recover_order(account, amazon_id) for amazon_id in ids]
 
 
