@@ -33,7 +33,7 @@ def _button(admin_client: Client, name: str, account: AmazonAccount, *args: str)
 
 def _new_fbm_order(sandbox: Sandbox, account: AmazonAccount) -> str:
     (order_id,) = sandbox.create_orders(account.seller_id, 1, fulfillment_channel="MFN", status="Unshipped")
-    sandbox.advance(600)
+    sandbox.advance(1800)
     return order_id
 
 

@@ -43,7 +43,7 @@ def test_recover_order_by_account_id(sandbox: Sandbox, na_account: AmazonAccount
     (amazon_id,) = sandbox.create_orders(
         na_account.seller_id, 1, fulfillment_channel="MFN", status="Unshipped"
     )
-    sandbox.advance(600)
+    sandbox.advance(1800)
     out = StringIO()
     # when
     call_command("recover_order", str(na_account.pk), amazon_id, stdout=out)

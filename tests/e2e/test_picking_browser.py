@@ -69,7 +69,7 @@ def test_partial_fbm_delivery_with_carrier_and_tracking_is_synced_and_leaves_its
 
 def _new_fbm_orders(sandbox: Sandbox, account: AmazonAccount, count: int = 8) -> list[str]:
     ids = sandbox.create_orders(account.seller_id, count, fulfillment_channel="MFN", status="Unshipped")
-    sandbox.advance(600)
+    sandbox.advance(1800)  # past Pending: orders turn Unshipped 5-29 sim-min after purchase
     return ids
 
 
