@@ -6,13 +6,14 @@ so that one malformed order becomes a `MappingFailure` for that order while the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from sellersync.amazon.mappers import order_report
 from sellersync.amazon.mappers import orders_2026 as map_2026
 from sellersync.amazon.mappers import orders_v0 as map_v0
 from sellersync.amazon.mappers.errors import MappingError
@@ -250,3 +251,28 @@ class OrdersV0Source:
             result = MappingFailure(order_id, f"getOrderItems: Amazon did not serve the items ({exc})")
         payload = {"order": raw, "items": [item.model_dump(by_alias=True, mode="json") for item in items]}
         return SourceEntry(order_id, result, payload, self.api_version)
+
+
+REPORT_API_VERSION = "report"  # AmazonOrderEvent.api_version of orders read from an order report
+
+
+def entries_from_order_report(lines: Iterable[str]) -> Iterator[SourceEntry]:
+    """The orders of an all-orders flat file report (its decoded lines, header first), one entry each.
+
+    Streams: one order's rows at a time. The entries go to `import_orders.apply_entries` like API
+    orders; an order already applied at the same or a newer last update is UNCHANGED there (the report's
+    last-updated-date is the version), never downgraded. A bad order becomes a MappingFailure naming the
+    column; a document that is no order report raises `order_report.ReportFormatError` before any entry.
+    The raw payload stored with the order is its rows (`{"report_rows": [...]}`).
+    """
+    for order in order_report.iter_order_rows(lines):
+        result: OrderData | MappingFailure
+        if order.problem:
+            result = MappingFailure(order.amazon_order_id, f"{order.amazon_order_id}: {order.problem}")
+        else:
+            try:
+                result = order_report.map_order(order.rows)
+            except MappingError as exc:
+                result = MappingFailure(order.amazon_order_id, str(exc))
+        payload = {"report_rows": [dict(row) for row in order.rows]}
+        yield SourceEntry(order.amazon_order_id, result, payload, REPORT_API_VERSION)
