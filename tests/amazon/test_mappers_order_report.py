@@ -217,6 +217,20 @@ def test_report_spellings_map_to_the_orders_api_words() -> None:
     assert data.lines[0].quantity == 1
 
 
+def test_columns_are_found_by_name_in_any_order() -> None:
+    # given: the DE order with its columns in reverse order (the order id last)
+    def reverse(line: str) -> str:
+        return "\t".join(reversed(line.split("\t")))
+
+    lines = [reverse("\t".join(HEADER)), *(reverse(line) for line in de_rows())]
+
+    # when
+    (order,) = list(order_report.iter_order_rows(lines))
+
+    # then
+    assert order_report.map_order(order.rows) == mapped(de_rows())
+
+
 @pytest.mark.parametrize(
     ("_case", "column", "value", "field", "message"),
     [

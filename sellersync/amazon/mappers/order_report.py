@@ -153,11 +153,12 @@ def iter_order_rows(lines: Iterable[str]) -> Iterator[OrderRows]:
         (line for line in lines if line.strip()), delimiter="\t", quoting=csv.QUOTE_NONE, strict=False
     )
     header = _header(next(reader, None))
+    id_index = header.index(ORDER_ID)
     seen: set[str] = set()
     current: list[Mapping[str, str]] = []
     current_id, problem = "", ""
     for number, fields in enumerate(reader, start=2):
-        order_id = fields[0].strip() if fields else ""
+        order_id = fields[id_index].strip() if len(fields) > id_index else ""
         if current and order_id != current_id:
             yield OrderRows(current_id, tuple(current), problem)
             current, problem = [], ""
@@ -392,8 +393,9 @@ def _prices_include_tax(
     way only; the items must agree; else the marketplace's convention."""
     rates = _candidate_rates(countries)
     verdicts: set[bool] = set()
-    for item in items if rates else ():
-        assert rates is not None
+    for item in items:
+        if not rates:
+            break
         product = item.charges.product
         fits = {
             gross
