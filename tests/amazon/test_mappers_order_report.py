@@ -289,6 +289,7 @@ def test_rows_of_one_order_that_disagree_on_an_order_column_fail_it() -> None:
             "sku\tasin\tprice\nA\tB\t1.00\n",
             "not an all-orders report: column(s) amazon-order-id",
         ),
+        ("row without order id", "\t".join(HEADER) + "\n\t2026-03-01\n", "row 2 has no amazon-order-id"),
     ],
 )
 def test_a_document_that_is_no_order_report_is_refused_before_any_order(

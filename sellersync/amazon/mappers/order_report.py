@@ -146,8 +146,9 @@ class OrderRows:
 def iter_order_rows(lines: Iterable[str]) -> Iterator[OrderRows]:
     """The report's orders, one at a time, from its lines of text (header first; line ends optional).
 
-    Raises `ReportFormatError` when the header lacks a required column. A row whose number of fields
-    differs from the header's fails its order (`problem`), as does an order whose rows are not together.
+    Raises `ReportFormatError` when the header lacks a required column, or when a row has no order id (at
+    that row). A row whose number of fields differs from the header's fails its order (`problem`), as does
+    an order whose rows are not together.
     """
     reader = csv.reader(
         (line for line in lines if line.strip()), delimiter="\t", quoting=csv.QUOTE_NONE, strict=False
@@ -159,6 +160,8 @@ def iter_order_rows(lines: Iterable[str]) -> Iterator[OrderRows]:
     current_id, problem = "", ""
     for number, fields in enumerate(reader, start=2):
         order_id = fields[id_index].strip() if len(fields) > id_index else ""
+        if not order_id:  # no order to fail: the document itself is broken
+            raise ReportFormatError(f"row {number} has no {ORDER_ID}")
         if current and order_id != current_id:
             yield OrderRows(current_id, tuple(current), problem)
             current, problem = [], ""

@@ -262,7 +262,8 @@ def entries_from_order_report(lines: Iterable[str]) -> Iterator[SourceEntry]:
     Streams: one order's rows at a time. The entries go to `import_orders.apply_entries` like API
     orders; an order already applied at the same or a newer last update is UNCHANGED there (the report's
     last-updated-date is the version), never downgraded. A bad order becomes a MappingFailure naming the
-    column; a document that is no order report raises `order_report.ReportFormatError` before any entry.
+    column; a document that is no order report raises `order_report.ReportFormatError` before any entry
+    (a row without order id raises it when reached).
     The raw payload stored with the order is its rows (`{"report_rows": [...]}`).
     """
     for order in order_report.iter_order_rows(lines):
