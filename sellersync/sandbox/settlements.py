@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -30,19 +31,15 @@ from typing import Any
 
 from sellersync.sandbox.clock import iso, parse_iso
 from sellersync.sandbox.marketplaces import MARKETPLACES, Marketplace
-from sellersync.sandbox.money import ItemMoney, item_money, item_total
+from sellersync.sandbox.money import ItemMoney, item_money
 from sellersync.sandbox.records import Item, Order, Seller
+from sellersync.sandbox.refunds import Refund, RefundLine, adjustment_item_id, charged, order_refunds
 
 EPOCH = datetime(2020, 1, 6, tzinfo=UTC)
 PERIOD = timedelta(days=14)
-COMMISSION_RATE = Decimal("0.15")
-REFUND_COMMISSION_RATE = Decimal("0.20")
-REFUND_COMMISSION_CAP = Decimal("5.00")
 FBA_FEE_PER_UNIT = Decimal("3.22")
 SUBSCRIPTION_FEE = Decimal("39.99")
-REFUND_DELAY = timedelta(days=7)
 SUBSCRIPTION_DAY = timedelta(days=3)
-RETURN_ONE_IN = 6
 FACILITATOR_MARKETPLACES = frozenset({"ATVPDKIKX0DER"})
 EVENT_LISTS = (
     "ShipmentEventList",
@@ -109,21 +106,32 @@ def period_start(moment: datetime) -> datetime:
     return EPOCH + PERIOD * ((moment - EPOCH) // PERIOD)
 
 
-def seller_events(seller: Seller, orders: list[Order], now: datetime) -> list[Event]:
-    """Every event of the seller posted at or before `now`, oldest first."""
+def seller_events(
+    seller: Seller, orders: list[Order], now: datetime, refunds: Mapping[str, list[Refund]] | None = None
+) -> list[Event]:
+    """Every event of the seller posted at or before `now`, oldest first; `refunds` are the tests' refunds
+    (control API) by order id."""
     events: list[Event] = []
     for order in orders:
-        shipped = [step for step in order.transitions_until(now) if step.status == "Shipped"]
-        if not shipped or order.status_at(now) != "Shipped":
+        shipped_at = shipment_time(order, now)
+        if shipped_at is None:
             continue
-        shipped_at = parse_iso(shipped[-1].at)
         events.append(_shipment_event(order, shipped_at))
-        if _is_returned(order) and shipped_at + REFUND_DELAY <= now:
-            events.append(_refund_event(order, shipped_at + REFUND_DELAY))
+        for refund in order_refunds(order, shipped_at, (refunds or {}).get(order.order_id, [])):
+            if refund.posted <= now:
+                events.append(refund_event(order, refund))
     if orders:
         first = min(parse_iso(order.purchase_date) for order in orders)
         events += _subscription_events(seller, period_start(first), now)
     return sorted(events, key=lambda event: (event.posted, event.list_name, event.order_id))
+
+
+def shipment_time(order: Order, now: datetime) -> datetime | None:
+    """When the order's shipment event is posted (it reached Shipped), None if it is not Shipped now."""
+    shipped = [step for step in order.transitions_until(now) if step.status == "Shipped"]
+    if not shipped or order.status_at(now) != "Shipped":
+        return None
+    return parse_iso(shipped[-1].at)
 
 
 def seller_groups(seller: Seller, events: list[Event], now: datetime) -> list[Group]:
@@ -206,10 +214,7 @@ def _shipment_item(order: Order, item: Item, market: Marketplace) -> tuple[dict[
 
 
 def _commission(item: Item, order: Order, market: Marketplace) -> Decimal:
-    base = item_total(item, order.tax_inclusive)
-    if not order.tax_inclusive:
-        base -= item_money(item).tax
-    return market.money(base * COMMISSION_RATE)
+    return charged(order, item)["commission"]
 
 
 def _facilitator_tax(order: Order, tax: Decimal) -> Decimal:
@@ -231,52 +236,72 @@ def _withheld(order: Order, principal_tax: Decimal, money: ItemMoney, *, sign: i
 # --- refunds -------------------------------------------------------------------------------------------
 
 
-def _is_returned(order: Order) -> bool:
-    first = order.items[0]
-    plain = Decimal(first.promotion_discount) == 0 and Decimal(first.gift_wrap_price) == 0
-    return plain and int(_digest(f"return:{order.order_id}", 8), 36) % RETURN_ONE_IN == 0
-
-
-def _refund_event(order: Order, posted: datetime) -> Event:
+def refund_event(order: Order, refund: Refund) -> Event:
+    """The refund as Amazon posts it in RefundEventList (a ShipmentEvent with ShipmentItemAdjustmentList)."""
     market = MARKETPLACES[order.marketplace_id]
-    item = order.items[0]
-    money = item_money(item)
-    inclusive = order.tax_inclusive
+    items = {item.order_item_id: item for item in order.items}
+    rendered_lines = [_refund_item(order, refund, line, items[line.order_item_id]) for line in refund.lines]
+    body: dict[str, Any] = {
+        "AmazonOrderId": order.order_id,
+        "MarketplaceName": market.sales_channel,
+        "PostedDate": iso(refund.posted),
+        "ShipmentItemAdjustmentList": [rendered for rendered, _total in rendered_lines],
+    }
+    if order.seller_order_id:
+        body["SellerOrderId"] = order.seller_order_id
+    total = sum((line_total for _rendered, line_total in rendered_lines), Decimal(0))
+    return Event("RefundEventList", refund.posted, order.currency, order.order_id, total, body)
+
+
+def _refund_item(
+    order: Order, refund: Refund, line: RefundLine, item: Item
+) -> tuple[dict[str, Any], Decimal]:
     charges = {
-        "Principal": -(money.item_price - (money.item_tax if inclusive else 0)),
-        "Tax": -money.item_tax,
+        "Principal": -line.principal,
+        "Tax": -line.tax,
+        "ShippingCharge": -line.shipping,
+        "ShippingTax": -line.shipping_tax,
+        "GiftWrap": -line.gift_wrap,
+        "GiftWrapTax": -line.gift_wrap_tax,
+        "TaxDiscount": line.promotion_tax,
+        "RestockingFee": line.restocking_fee,
     }
-    commission_back = market.money(money.item_price * COMMISSION_RATE)  # the principal's commission
-    cap = market.money(REFUND_COMMISSION_CAP * market.price_factor)
-    fees = {
-        "Commission": commission_back,
-        "RefundCommission": -min(market.money(commission_back * REFUND_COMMISSION_RATE), cap),
-    }
+    fees = {"Commission": line.commission, "RefundCommission": -line.refund_commission}
     rendered: dict[str, Any] = {
         "SellerSKU": item.sku,
         "OrderItemId": item.order_item_id,
-        "OrderAdjustmentItemId": str(int(_digest(f"adjustment:{item.order_item_id}", 10), 36))[:14],
-        "QuantityShipped": item.quantity,
+        "OrderAdjustmentItemId": adjustment_item_id(refund, line),
+        "QuantityShipped": line.quantity,
         "ItemChargeAdjustmentList": _charges(charges, order.currency, keep=("Principal", "Tax")),
         "ItemFeeAdjustmentList": _fees(fees, order.currency),
     }
-    if order.marketplace_id in FACILITATOR_MARKETPLACES:
-        returned = {"MarketplaceFacilitatorTax-Principal": money.item_tax}
+    returned = {
+        "MarketplaceFacilitatorTax-Principal": line.tax - line.promotion_tax,
+        "MarketplaceFacilitatorTax-Shipping": line.shipping_tax,
+        "MarketplaceFacilitatorTax-Giftwrap": line.gift_wrap_tax,
+    }
+    facilitator = order.marketplace_id in FACILITATOR_MARKETPLACES
+    if facilitator:
         rendered["ItemTaxWithheldList"] = [
             {
                 "TaxCollectionModel": "MarketplaceFacilitator",
-                "TaxesWithheld": _charges(returned, order.currency, keep=tuple(returned)),
+                "TaxesWithheld": _charges(
+                    returned, order.currency, keep=("MarketplaceFacilitatorTax-Principal",)
+                ),
             }
         ]
-    body = {
-        "AmazonOrderId": order.order_id,
-        "MarketplaceName": market.sales_channel,
-        "PostedDate": iso(posted),
-        "ShipmentItemAdjustmentList": [rendered],
-    }
-    total = sum(charges.values(), Decimal(0)) + sum(fees.values(), Decimal(0))
-    total += _facilitator_tax(order, money.item_tax)
-    return Event("RefundEventList", posted, order.currency, order.order_id, total, body)
+    if line.promotion:
+        rendered["PromotionAdjustmentList"] = [
+            {
+                "PromotionType": "PromotionMetaDataDefinitionValue",
+                "PromotionId": item.promotion_ids[0] if item.promotion_ids else "PROMO",
+                "PromotionAmount": _money(line.promotion, order.currency),
+            }
+        ]
+    total = sum(charges.values(), Decimal(0)) + sum(fees.values(), Decimal(0)) + line.promotion
+    if facilitator:
+        total += sum(returned.values(), Decimal(0))
+    return rendered, total
 
 
 # --- service fees --------------------------------------------------------------------------------------

@@ -44,6 +44,39 @@ class Sandbox:
     def cancel(self, order_id: str, by: str = "buyer") -> None:
         self.http.post(f"/_sandbox/orders/{order_id}/cancel", json={"by": by}).raise_for_status()
 
+    def refund(
+        self,
+        order_id: str,
+        items: list[dict[str, Any]] | None = None,
+        *,
+        shipping: bool | None = None,
+        restocking_fee: str | None = None,
+        posted_after_seconds: float = 0,
+    ) -> dict[str, Any]:
+        """Make Amazon refund a shipped order exactly (POST /_sandbox/orders/{id}/refund, docs/sandbox.md).
+
+        items: [{"order_item_id", "quantity"?, "principal"?, "tax"?, "shipping"?, "gift_wrap"?,
+        "promotion"?, "restocking_fee"?}]; None refunds everything left (shipping included). Returns the
+        refund: its lines, `posted`, the RefundEventList `event` and its `total` (a string).
+        """
+        body: dict[str, Any] = {"posted_after_seconds": posted_after_seconds}
+        if items is not None:
+            body["items"] = items
+        if shipping is not None:
+            body["shipping"] = shipping
+        if restocking_fee is not None:
+            body["restocking_fee"] = restocking_fee
+        response = self.http.post(f"/_sandbox/orders/{order_id}/refund", json=body)
+        if response.status_code != 200:
+            raise AssertionError(f"refund refused ({response.status_code}): {response.text}")
+        return dict(response.json())
+
+    def refunds(self, order_id: str) -> list[dict[str, Any]]:
+        """Every refund of the order, generated or made by a test, posted or not (same shape as `refund`)."""
+        response = self.http.get(f"/_sandbox/orders/{order_id}/refunds")
+        response.raise_for_status()
+        return list(response.json())
+
     def fault(self, operation: str, kind: str, times: int = 1, **options: Any) -> None:
         body = {"operation": operation, "kind": kind, "times": times, **options}
         self.http.post("/_sandbox/faults", json=body).raise_for_status()

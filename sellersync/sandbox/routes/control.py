@@ -15,8 +15,11 @@ from sellersync.sandbox.clock import iso
 from sellersync.sandbox.generators import OrderOptions
 from sellersync.sandbox.money import order_total
 from sellersync.sandbox.records import Order, Package
+from sellersync.sandbox.refunds import Refund, RefundRequestError, order_refunds, plan_refund
+from sellersync.sandbox.routes.finances import stored_refunds
 from sellersync.sandbox.routes.shipping import SHIPPABLE_STATUSES, ship
 from sellersync.sandbox.service import Sandbox
+from sellersync.sandbox.settlements import refund_event, shipment_time
 
 
 class ControlError(Exception):
@@ -164,6 +167,35 @@ def routes(sandbox: Sandbox) -> list[Route]:
         sandbox.save_order(order)
         return {"order_id": order.order_id, "status": "Shipped"}
 
+    def refund(request: Request, body: Any) -> Any:
+        order = _order(request)
+        now = sandbox.now()
+        shipped_at = shipment_time(order, now)
+        if shipped_at is None:
+            raise ControlError(
+                f"only a shipped order can be refunded (this one: {order.status_at(now)})", 409
+            )
+        explicit = stored_refunds(sandbox.state, order.seller_id).get(order.order_id, [])
+        # a generated refund not posted yet gives way to the test's (see refunds.order_refunds)
+        earlier = [
+            refund
+            for refund in order_refunds(order, shipped_at, explicit)
+            if not refund.generated or refund.posted <= now
+        ]
+        try:
+            planned = plan_refund(order, body, earlier, now)
+        except RefundRequestError as error:
+            raise ControlError(str(error)) from error
+        sandbox.state.put("refund", planned.refund_id, order.seller_id, planned.to_json())
+        return _refund_truth(order, planned)
+
+    def refunds(request: Request, body: Any) -> Any:
+        order = _order(request)
+        now = sandbox.now()
+        explicit = stored_refunds(sandbox.state, order.seller_id).get(order.order_id, [])
+        shipped_at = shipment_time(order, now)
+        return [_refund_truth(order, each) for each in order_refunds(order, shipped_at, explicit)]
+
     def _package(order: Order, requested: Any) -> Package:
         """What Seller Central ships: the units asked for ({order_item_id: quantity}), else all unshipped."""
         now = sandbox.now()
@@ -202,7 +234,20 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/feeds", _json_endpoint(list_feeds), methods=["GET"]),
         Route("/_sandbox/orders/{order_id}/cancel", _json_endpoint(cancel), methods=["POST"]),
         Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_order), methods=["POST"]),
+        Route("/_sandbox/orders/{order_id}/refund", _json_endpoint(refund), methods=["POST"]),
+        Route("/_sandbox/orders/{order_id}/refunds", _json_endpoint(refunds), methods=["GET"]),
     ]
+
+
+def _refund_truth(order: Order, refund: Refund) -> dict[str, Any]:
+    """A refund as the control API shows it: its lines, its posting, the event Amazon posts and its total."""
+    event = refund_event(order, refund)
+    return {
+        **refund.to_json(),
+        "currency": order.currency,
+        "total": str(event.total),
+        "event": event.body,
+    }
 
 
 def _truth(order: Order, now: datetime) -> dict[str, Any]:

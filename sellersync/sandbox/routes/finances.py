@@ -11,7 +11,9 @@ from typing import Any
 
 from sellersync.sandbox.api import Call, Operation, Reply, invalid_input
 from sellersync.sandbox.clock import parse_iso
+from sellersync.sandbox.refunds import Refund
 from sellersync.sandbox.settlements import Event, Group, render_events, seller_events, seller_groups
+from sellersync.sandbox.state import SandboxState
 
 BASE = "/finances/v0"
 GROUPS_PAGE_DEFAULT = 10
@@ -48,11 +50,23 @@ def _moment(call: Call, name: str) -> datetime | None:
         raise invalid_input(f"{name} is not an ISO 8601 date-time.") from error
 
 
+def stored_refunds(state: SandboxState, seller_id: str) -> dict[str, list[Refund]]:
+    """The refunds tests made through the control API (`POST /_sandbox/orders/{id}/refund`), by order id."""
+    refunds: dict[str, list[Refund]] = {}
+    for data in state.all("refund", seller_id):
+        refund = Refund.from_json(data)
+        refunds.setdefault(refund.order_id, []).append(refund)
+    return refunds
+
+
 def _events(call: Call) -> list[Event]:
     seller = call.sandbox.seller(call.seller_id)
     if seller is None:
         return []
-    return seller_events(seller, call.sandbox.orders_of(call.seller_id), call.sandbox.now())
+    orders = call.sandbox.orders_of(call.seller_id)
+    return seller_events(
+        seller, orders, call.sandbox.now(), stored_refunds(call.sandbox.state, call.seller_id)
+    )
 
 
 def _groups(call: Call) -> list[Group]:
