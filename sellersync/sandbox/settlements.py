@@ -8,9 +8,19 @@ Orders API to the cent:
   Commission of 15 % of the item's sales before tax (VAT-inclusive marketplaces: of the gross), an
   FBAPerUnitFulfillmentFee per unit for AFN orders, and on amazon.com the marketplace facilitator tax
   Amazon withholds (the whole tax). Charges plus promotions equal the order's OrderTotal.
-- a **refund event** for about one shipped order in six without promotion nor gift wrap (a return), posted
-  7 days after shipment: the first item's principal and tax refunded, its commission given back minus a
-  RefundCommission of 20 % (at most 5.00 × the marketplace's price factor), withheld tax returned.
+- a **refund event** (RefundEventList: a ShipmentEvent whose ShipmentItemAdjustmentList holds one entry
+  per refunded item) for each refund of `sandbox.refunds` (amounts and rules there): the simulated buyers'
+  (about one shipped order in six, 3 to 14 days after shipment: full, one item or part of its units, a
+  price adjustment, some returns keeping a restocking fee) and those a test makes through the control API.
+  Per item, with Amazon's signs for the seller: ItemChargeAdjustmentList Principal, Tax, ShippingCharge,
+  ShippingTax, GiftWrap, GiftWrapTax given back (negative), TaxDiscount of a promotion given back and
+  RestockingFee kept (positive); PromotionAdjustmentList the promotion given back (positive);
+  ItemFeeAdjustmentList Commission given back (positive) and RefundCommission (negative); on amazon.com
+  ItemTaxWithheldList the facilitator tax Amazon returns (positive: Principal net of the TaxDiscount,
+  Shipping, Giftwrap). Zero charges are left out, except Principal and Tax. QuantityShipped is the units
+  refunded (a price adjustment: the item's quantity); OrderAdjustmentItemId is stable per refund and item.
+  The event is posted at the refund's PostedDate and belongs to the group of that date: it is in
+  listFinancialEvents from then on, and in the same form in its group's events when the group closes.
 - a **service fee event** (the Professional selling plan subscription) 3 days into every period, in the
   currency of the seller's first marketplace.
 
