@@ -231,6 +231,8 @@ def _line(order: Order, item: Item, request: LineRequest, earlier: list[Refund])
             )
         if amount != market.money(amount):
             raise RefundRequestError(f"{name}: {key} {amount} is not an amount in {market.currency}")
+    if not any(amounts.values()):
+        raise RefundRequestError(f"{name}: nothing to refund (every amount is zero)")
     fee = request.restocking_fee
     if fee < 0 or fee != market.money(fee) or fee > amounts["principal"] + amounts["tax"]:
         raise RefundRequestError(

@@ -244,6 +244,7 @@ def test_refunds_amazon_would_not_make_are_refused_with_the_reason(sandbox: Sand
             {"items": [{"order_item_id": item_id, "principal": "1.00"}], "restocking_fee": "5.00"},
         ),
         "sub-cent": _refund(sandbox, order_id, {"items": [{"order_item_id": item_id, "principal": "1.001"}]}),
+        "nothing": _refund(sandbox, order_id, {"items": [{"order_item_id": item_id, "principal": "0"}]}),
         "unknown field": _refund(sandbox, order_id, {"amount": "1.00"}),
         "negative delay": _refund(sandbox, order_id, {"posted_after_seconds": -1}),
     }
@@ -256,6 +257,7 @@ def test_refunds_amazon_would_not_make_are_refused_with_the_reason(sandbox: Sand
         "too much": 400,
         "fee too big": 400,
         "sub-cent": 400,
+        "nothing": 400,
         "unknown field": 400,
         "negative delay": 400,
     }
@@ -264,6 +266,7 @@ def test_refunds_amazon_would_not_make_are_refused_with_the_reason(sandbox: Sand
     assert f"principal {price + 1} is not between 0 and the {price} left" in cases["too much"].json()["error"]
     assert "restocking fee 5.00" in cases["fee too big"].json()["error"]
     assert "not an amount in USD" in cases["sub-cent"].json()["error"]
+    assert "nothing to refund (every amount is zero)" in cases["nothing"].json()["error"]
     assert "unknown fields: amount" in cases["unknown field"].json()["error"]
     assert _order_events(sandbox, order_id)["RefundEventList"] == []
     assert sandbox.http.get(f"/_sandbox/orders/{order_id}/refunds").json() == []
