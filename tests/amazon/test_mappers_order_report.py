@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sellersync.amazon.mappers import order_report
 from sellersync.amazon.mappers.errors import MappingError
 from sellersync.amazon.mappers.types import ANONYMOUS_CUSTOMER_NAME, LineKind, OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, SyncRun
+from sellersync.amazon.sync.export_shipments import order_item_ids_by_line
 from sellersync.amazon.sync.import_orders import apply_entries
 from sellersync.amazon.sync.sources import (
     REPORT_API_VERSION,
@@ -20,11 +22,12 @@ from sellersync.amazon.sync.sources import (
     SourceEntry,
     entries_from_order_report,
     entry_from_2026,
+    needs_order_item_ids,
 )
 from sellersync.core.models import Company
 from sellersync.sales.models import SalesOrder
 from sellersync.sandbox import render_2026
-from sellersync.sandbox.generators import OrderGenerator, generate_sellers
+from sellersync.sandbox.generators import OrderGenerator, OrderOptions, generate_sellers
 from sellersync.sandbox.records import Order
 from sellersync.sandbox.routes import reports
 from sellersync.stock.services import setup_company_stock
@@ -371,6 +374,14 @@ def report_lines(records: list[Order], now: datetime) -> list[str]:
     return lines
 
 
+def api_entries_at(records: list[Order], now: datetime) -> list[SourceEntry]:
+    """The orders as searchOrders serves them at `now`, without PII."""
+    return [
+        entry_from_2026(render_2026.order(record, now, render_2026.INCLUDED_DATA, set()), pii=False)
+        for record in records
+    ]
+
+
 def _sandbox_entries(count: int, now_offset: timedelta) -> tuple[list[Order], datetime]:
     seller = next(s for s in generate_sellers(seed=11) if "A1PA6795UKMFR9" in s.marketplace_ids)
     generator = OrderGenerator(seller, random.Random(11))
@@ -384,11 +395,7 @@ def test_report_orders_apply_like_api_orders_and_never_downgrade_a_newer_version
     setup_company_stock(company)
     account = AmazonAccount.objects.create(name="Report", company=company, seller_id="REPORT")
     records, later = _sandbox_entries(30, timedelta(days=3))
-    api_entries = [
-        entry_from_2026(render_2026.order(record, later, render_2026.INCLUDED_DATA, set()), pii=False)
-        for record in records
-    ]
-    apply_entries(account, SyncRun.objects.create(account=account), api_entries)
+    apply_entries(account, SyncRun.objects.create(account=account), api_entries_at(records, later))
     booked = SalesOrder.objects.filter(company=company).count()
     events = AmazonOrderEvent.objects.count()
     bindings = set(AmazonOrder.objects.values_list("amazon_id", "amazon_status", "amazon_updated_at"))
@@ -421,11 +428,7 @@ def test_a_report_books_new_orders_and_a_later_api_version_updates_them(company:
     # when: booked from the report, then the Orders API serves the same versions
     apply_entries(account, run, entries_from_order_report(report_lines(records, later)))
     api_run = SyncRun.objects.create(account=account)
-    api_entries: list[SourceEntry] = [
-        entry_from_2026(render_2026.order(record, later, render_2026.INCLUDED_DATA, set()), pii=False)
-        for record in records
-    ]
-    apply_entries(account, api_run, api_entries)
+    apply_entries(account, api_run, api_entries_at(records, later))
 
     # then
     refs = list(SalesOrder.objects.filter(company=company).values_list("client_order_ref", flat=True))
@@ -434,3 +437,39 @@ def test_a_report_books_new_orders_and_a_later_api_version_updates_them(company:
     assert len(refs) == len(set(refs))
     versions = set(AmazonOrderEvent.objects.values_list("api_version", flat=True))
     assert versions == {REPORT_API_VERSION}
+
+
+@pytest.mark.django_db
+def test_a_report_booked_fbm_order_takes_its_item_ids_from_its_first_api_version(company: Company) -> None:
+    # given: unshipped FBM orders booked from a report (which has no order item ids)
+    setup_company_stock(company)
+    account = AmazonAccount.objects.create(name="Report", company=company, seller_id="REPORT")
+    seller = next(s for s in generate_sellers(seed=11) if "A1PA6795UKMFR9" in s.marketplace_ids)
+    generator = OrderGenerator(seller, random.Random(3))
+    options = OrderOptions(marketplace_id="A1PA6795UKMFR9", fulfillment_channel="MFN", status="Unshipped")
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    records = [generator.order(start + timedelta(minutes=n), options) for n in range(3)]
+    later = start + timedelta(days=1)
+    report_entries = list(entries_from_order_report(report_lines(records, later)))
+    apply_entries(account, SyncRun.objects.create(account=account), report_entries)
+    bindings = {b.amazon_id: b for b in AmazonOrder.objects.filter(account=account)}
+    before = {order_id: order_item_ids_by_line(binding) for order_id, binding in bindings.items()}
+
+    # when: the Orders API serves a newer version of each
+    newer = []
+    for entry in api_entries_at(records, later):
+        assert isinstance(entry.result, OrderData)
+        version = replace(entry.result, last_update=entry.result.last_update + timedelta(minutes=1))
+        newer.append(replace(entry, result=version))
+    run = SyncRun.objects.create(account=account)
+    apply_entries(account, run, newer)
+
+    # then: the report's orders were still to ship, without item ids; the API version brought them
+    assert all(
+        needs_order_item_ids(entry.result) for entry in report_entries if isinstance(entry.result, OrderData)
+    )
+    assert before == {record.order_id: {} for record in records}
+    assert run.orders_updated == len(records)
+    for record in records:
+        ids = order_item_ids_by_line(bindings[record.order_id])
+        assert list(ids.values()) == [item.order_item_id for item in record.items]

@@ -175,12 +175,13 @@ def order_item_ids_by_line(binding: AmazonOrder) -> dict[int, str]:
     """Sales order line id -> Amazon order item id.
 
     The mappers make one PRODUCT line per Amazon item, in item order, and apply creates the sales lines
-    in that order; the item ids come from the first version of the order stored on the binding.
+    in that order; the item ids come from the first version of the order stored on the binding that has
+    them (an order booked from an order report has none until the Orders API serves a version of it).
     """
     if binding.sales_order is None:
         return {}
-    first = binding.events.order_by("amazon_updated_at", "pk").first()
-    item_ids = _item_ids_of_payload(first.payload if first is not None else {})
+    events = binding.events.order_by("amazon_updated_at", "pk").only("payload")
+    item_ids = next((ids for event in events if (ids := _item_ids_of_payload(event.payload))), [])
     product_lines = binding.sales_order.lines.filter(line_kind="product").order_by("sequence", "pk")
     return {line.pk: item_id for line, item_id in zip(product_lines, item_ids, strict=False)}
 

@@ -254,6 +254,15 @@ class OrdersV0Source:
 
 
 REPORT_API_VERSION = "report"  # AmazonOrderEvent.api_version of orders read from an order report
+#: FBM statuses in which the seller still ships (part of) the order.
+STILL_TO_SHIP = frozenset({"Unshipped", "PartiallyShipped"})
+
+
+def needs_order_item_ids(data: OrderData) -> bool:
+    """Whether this order still needs Amazon's order item ids: an FBM order the seller must still ship
+    (the shipment confirmation names the items). An order report has no item ids, so such an order is
+    better read from the Orders API (`OrderSource.by_ids`) than booked from the report."""
+    return data.fulfillment_channel == "MFN" and data.status in STILL_TO_SHIP
 
 
 def entries_from_order_report(lines: Iterable[str]) -> Iterator[SourceEntry]:
