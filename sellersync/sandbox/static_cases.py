@@ -25,7 +25,9 @@ Matching rules:
   request has nothing to select with (Sellers, Notifications), and the first success case answers.
   Where other cases do name parameters (e.g. cancelReport's 400 `{}`, updateShipmentStatus's 204 `{}`),
   an empty case cannot be selected by any request and never matches, so a stateful sandbox can answer
-  every other request itself.
+  every other request itself. `unselected_case` gives that case to the stateful handler, for the requests
+  it has no answer of its own to (cancelReport of a report id it does not know: Amazon's sandbox answers
+  the 400 for any id but the documented "ID").
 """
 
 from __future__ import annotations
@@ -184,6 +186,19 @@ def match(
         if best is None or len(case.parameters) > len(best.parameters):
             best = case
     return None if best is None else _response(best, by_default=False)
+
+
+def unselected_case(operation_id: str) -> StaticResponse | None:
+    """The operation's case that names no parameter while others do (the first one), or None.
+
+    `match` never returns it (no request selects it); a stateful handler answers with it where Amazon's
+    sandbox would, e.g. for an id it does not know.
+    """
+    cases = _cases_of(operation(operation_id).operation_id)
+    if all(case.is_default for case in cases):
+        return None
+    empty = next((case for case in cases if case.is_default), None)
+    return None if empty is None else _response(empty, by_default=True)
 
 
 # --- loading -------------------------------------------------------------------------------------------
