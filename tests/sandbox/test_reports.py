@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped, unused-ignore]
 
 from sellersync.sandbox import swagger
 from sellersync.sandbox.app import create_app
@@ -432,3 +433,59 @@ def test_schedules_are_kept_replaced_and_cancelled(frozen: SandboxClient) -> Non
     assert frozen.http.delete(f"{REPORTS}/schedules/{schedule_id}", headers=headers).status_code == 400
     bad = frozen.http.post(f"{REPORTS}/schedules", json={**body, "period": "P2M"}, headers=headers)
     assert bad.status_code == 400
+
+
+def test_xml_twin_holds_the_flat_files_orders_items_and_money(frozen: SandboxClient) -> None:
+    # given orders of the EU seller (VAT included, promotions, gift wrap, canceled ones among them)
+    frozen.create_orders("EU", 60)
+    frozen.create_orders("EU", 3, status="Canceled")
+    frozen.advance(8 * 3600)
+    since = (START - timedelta(minutes=1)).isoformat()
+    markets = [UK, DE, FR, "APJ6JRA9NG5V4", "A1RKKUPIHCS9HS"]
+    # when the flat file and its XML twin are asked for the same period
+    flat = _create(
+        frozen, "EU", {"reportType": BY_ORDER_DATE, "marketplaceIds": markets, "dataStartTime": since}
+    )
+    xml = _create(
+        frozen,
+        "EU",
+        {"reportType": "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", "marketplaceIds": markets,
+         "dataStartTime": since},
+    )  # fmt: skip
+    frozen.advance(3600)
+    rows = _rows(_document_text(frozen, "EU", _report(frozen, "EU", flat)["reportDocumentId"]))
+    root = fromstring(_document_text(frozen, "EU", _report(frozen, "EU", xml)["reportDocumentId"]).encode())
+    # then the XML is Amazon's AllOrdersReport envelope with the same orders, items and amounts
+    assert root.tag == "AmazonEnvelope" and root.findtext("MessageType") == "AllOrdersReport"
+    from_xml = []
+    for order in root.iter("Order"):
+        for item in order.iter("OrderItem"):
+            amounts = {c.findtext("Type"): c.findtext("Amount") for c in item.iter("Component")}
+            from_xml.append(
+                (
+                    order.findtext("AmazonOrderID"),
+                    order.findtext("OrderStatus"),
+                    order.findtext("FulfillmentData/FulfillmentChannel"),
+                    order.findtext("FulfillmentData/Address/PostalCode"),
+                    item.findtext("SKU"),
+                    item.findtext("ItemStatus"),
+                    item.findtext("Quantity"),
+                    amounts.get("Principal", ""),
+                    amounts.get("Tax", ""),
+                    amounts.get("Shipping", "0.00") if amounts else "",
+                    amounts.get("GiftWrap", "0.00") if amounts else "",
+                    item.findtext("Promotion/ItemPromotionDiscount") or ("0.00" if amounts else ""),
+                )
+            )
+    from_flat = [
+        (
+            row["amazon-order-id"], row["order-status"], row["fulfillment-channel"], row["ship-postal-code"],
+            row["sku"], row["item-status"], row["quantity"], row["item-price"], row["item-tax"],
+            row["shipping-price"], row["gift-wrap-price"], row["item-promotion-discount"],
+        )
+        for row in rows
+    ]  # fmt: skip
+    assert from_xml == from_flat
+    assert len(from_xml) > 63
+    assert any(entry[1] == "Cancelled" and entry[7] == "" for entry in from_xml)
+    assert any(entry[11] not in ("0.00", "") for entry in from_xml)  # a promotion

@@ -2,7 +2,12 @@
 
 **Report types.** GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL (orders whose last update falls in the
 data period) and GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL (orders purchased in it), for the
-report's marketplaces. Any other type ends FATAL without a document.
+report's marketplaces; and their XML twins GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL /
+_BY_ORDER_DATE_GENERAL
+(an AmazonEnvelope of MessageType AllOrdersReport: one Message/Order per order with its FulfillmentData and
+Address, one OrderItem per item with its AmazonOrderItemCode and the amounts as ItemPrice Components
+Principal, Tax, Shipping, ShippingTax, GiftWrap, GiftWrapTax, and a Promotion). Any other type ends FATAL
+without a document.
 
 **Rows and columns.** One row per order item, orders in purchase-date order, under Amazon's documented
 columns ("Order Tracking reports attributes"; the by-order-date report has `cpf`, blank outside Brazil),
@@ -39,6 +44,7 @@ Amazon's sandbox answers any id but the documented one.
 from __future__ import annotations
 
 import secrets
+import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405  # used only to write XML
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -105,6 +111,10 @@ _COLUMNS_HEAD = (
     "promotion-ids",
 )
 _COLUMNS_TAIL = ("is-business-order", "purchase-order-number", "price-designation")
+XML_BY_LAST_UPDATE = "GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
+XML_BY_ORDER_DATE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
+XML_TYPES = (XML_BY_LAST_UPDATE, XML_BY_ORDER_DATE)
+ORDER_REPORT_TYPES = (BY_LAST_UPDATE, BY_ORDER_DATE, *XML_TYPES)
 #: Amazon's documented columns of each order tracking report, in order.
 COLUMNS = {
     BY_LAST_UPDATE: (*_COLUMNS_HEAD, *_COLUMNS_TAIL),
@@ -201,11 +211,11 @@ def progress_reports(sandbox: Sandbox, seller_id: str) -> None:
 def _start(sandbox: Sandbox, seller_id: str, report: dict[str, Any], start: datetime) -> None:
     """Read the report's data as it stands at `start`; it is processed for a time that grows with its rows."""
     rows = 0
-    if report["reportType"] in COLUMNS:
-        lines, rows = report_lines(sandbox, seller_id, report, start)
+    if report["reportType"] in ORDER_REPORT_TYPES:
+        content, rows = render_report(sandbox, seller_id, report, start)
         if rows:
             document_id = "amzn1.spdoc.1.4.na." + secrets.token_hex(16)
-            store_gzipped(sandbox, document_id, "".join(lines).encode("utf-8"))
+            store_gzipped(sandbox, document_id, content)
             report["pendingDocumentId"] = document_id
     report.update(
         processingStatus="IN_PROGRESS",
@@ -218,29 +228,45 @@ def _start(sandbox: Sandbox, seller_id: str, report: dict[str, Any], start: date
 
 def _finish(sandbox: Sandbox, seller_id: str, report: dict[str, Any]) -> None:
     document_id = report.pop("pendingDocumentId", None)
-    if report["reportType"] not in COLUMNS:
+    if report["reportType"] not in ORDER_REPORT_TYPES:
         report["processingStatus"] = "FATAL"
     elif document_id is None:
         report["processingStatus"] = "CANCELLED"  # no data: Amazon cancels the report, no document
     else:
+        content_type = "text/xml" if report["reportType"] in XML_TYPES else "text/tab-separated-values"
         sandbox.state.put(
             "document",
             document_id,
             seller_id,
-            {"seller_id": seller_id, "kind": "report", "contentType": "text/tab-separated-values"},
+            {"seller_id": seller_id, "kind": "report", "contentType": content_type},
         )
         report.update(processingStatus="DONE", reportDocumentId=document_id)
     sandbox.state.put("report", report["reportId"], seller_id, report)
 
 
-def report_lines(
+def render_report(
     sandbox: Sandbox, seller_id: str, report: dict[str, Any], as_of: datetime
-) -> tuple[list[str], int]:
-    """The report's TSV lines (header first, each ending in a newline) and its number of item rows."""
-    columns = COLUMNS[report["reportType"]]
+) -> tuple[bytes, int]:
+    """The report's document (UTF-8) as it stands at `as_of`, and its number of item rows."""
+    report_type = report["reportType"]
+    orders = _selected_orders(sandbox, seller_id, report, as_of)
+    if report_type in XML_TYPES:
+        return _xml_document(orders, as_of)
+    columns = COLUMNS[report_type]
+    lines = ["\t".join(columns) + "\n"]
+    for order in orders:
+        for row in order_rows(order, as_of):
+            lines.append("\t".join(_clean(row.get(column, "")) for column in columns) + "\n")
+    return "".join(lines).encode("utf-8"), len(lines) - 1
+
+
+def _selected_orders(
+    sandbox: Sandbox, seller_id: str, report: dict[str, Any], as_of: datetime
+) -> list[Order]:
+    """The report's orders, by purchase date: last updated (or bought) in its data period, as of `as_of`."""
     start, end = parse_iso(report["dataStartTime"]), parse_iso(report["dataEndTime"])
     marketplaces = set(report["marketplaceIds"])
-    by_update = report["reportType"] == BY_LAST_UPDATE
+    by_update = report["reportType"] in (BY_LAST_UPDATE, XML_BY_LAST_UPDATE)
     selected = []
     for order in sandbox.orders_of(seller_id):
         if order.marketplace_id not in marketplaces:
@@ -252,11 +278,7 @@ def report_lines(
         if start <= moment <= end:
             selected.append((purchased, order.order_id, order))
     selected.sort(key=lambda entry: (entry[0], entry[1]))
-    lines = ["\t".join(columns) + "\n"]
-    for _, _, order in selected:
-        for row in order_rows(order, as_of):
-            lines.append("\t".join(_clean(row.get(column, "")) for column in columns) + "\n")
-    return lines, len(lines) - 1
+    return [order for _, _, order in selected]
 
 
 def order_rows(order: Order, now: datetime) -> list[dict[str, str]]:
@@ -317,6 +339,92 @@ def order_rows(order: Order, now: datetime) -> list[dict[str, str]]:
             )
         rows.append(row)
     return rows
+
+
+def _xml_document(orders: list[Order], now: datetime) -> tuple[bytes, int]:
+    """The XML twin: AmazonEnvelope, one Message/Order per order, one OrderItem per item, amounts as
+    ItemPrice Components (Principal, Tax, Shipping, ShippingTax, GiftWrap, GiftWrapTax) and a Promotion."""
+    envelope = ElementTree.Element(
+        "AmazonEnvelope",
+        {
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
+        },
+    )
+    _sub(ElementTree.SubElement(envelope, "Header"), "DocumentVersion", "1.00")
+    _sub(envelope, "MessageType", "AllOrdersReport")
+    items = 0
+    for order in orders:
+        rows = order_rows(order, now)
+        first = rows[0]
+        element = ElementTree.SubElement(ElementTree.SubElement(envelope, "Message"), "Order")
+        _sub(element, "AmazonOrderID", order.order_id)
+        if order.seller_order_id:
+            _sub(element, "MerchantOrderID", order.seller_order_id)
+        for tag, column in (
+            ("PurchaseDate", "purchase-date"),
+            ("LastUpdatedDate", "last-updated-date"),
+            ("OrderStatus", "order-status"),
+            ("SalesChannel", "sales-channel"),
+        ):
+            _sub(element, tag, first[column])
+        fulfillment = ElementTree.SubElement(element, "FulfillmentData")
+        _sub(fulfillment, "FulfillmentChannel", first["fulfillment-channel"])
+        _sub(fulfillment, "ShipServiceLevel", first["ship-service-level"])
+        address = ElementTree.SubElement(fulfillment, "Address")
+        for tag, column in (
+            ("City", "ship-city"),
+            ("State", "ship-state"),
+            ("PostalCode", "ship-postal-code"),
+            ("Country", "ship-country"),
+        ):
+            _sub(address, tag, first[column])
+        _sub(element, "IsBusinessOrder", first["is-business-order"])
+        if first["purchase-order-number"]:
+            _sub(element, "PurchaseOrderNumber", first["purchase-order-number"])
+        if first["price-designation"]:
+            _sub(element, "PriceDesignation", first["price-designation"])
+        for item, row in zip(order.items, rows, strict=True):
+            _xml_item(ElementTree.SubElement(element, "OrderItem"), item.order_item_id, row, order.currency)
+            items += 1
+    ElementTree.indent(envelope)
+    return ElementTree.tostring(envelope, encoding="utf-8", xml_declaration=True), items
+
+
+def _xml_item(element: ElementTree.Element, item_id: str, row: dict[str, str], currency: str) -> None:
+    _sub(element, "AmazonOrderItemCode", item_id)
+    for tag, column in (
+        ("ASIN", "asin"),
+        ("SKU", "sku"),
+        ("ItemStatus", "item-status"),
+        ("ProductName", "product-name"),
+        ("Quantity", "quantity"),
+    ):
+        _sub(element, tag, row[column])
+    if not row["item-price"]:
+        return  # canceled: no price
+    price = ElementTree.SubElement(element, "ItemPrice")
+    for kind, column in (
+        ("Principal", "item-price"),
+        ("Tax", "item-tax"),
+        ("Shipping", "shipping-price"),
+        ("ShippingTax", "shipping-tax"),
+        ("GiftWrap", "gift-wrap-price"),
+        ("GiftWrapTax", "gift-wrap-tax"),
+    ):
+        if kind in ("Principal", "Tax") or Decimal(row[column]):
+            component = ElementTree.SubElement(price, "Component")
+            _sub(component, "Type", kind)
+            ElementTree.SubElement(component, "Amount", {"currency": currency}).text = row[column]
+    if row["promotion-ids"] or Decimal(row["item-promotion-discount"]):
+        promotion = ElementTree.SubElement(element, "Promotion")
+        _sub(promotion, "PromotionIDs", row["promotion-ids"])
+        _sub(promotion, "ItemPromotionDiscount", row["item-promotion-discount"])
+        _sub(promotion, "ShipPromotionDiscount", row["ship-promotion-discount"])
+
+
+def _sub(parent: ElementTree.Element, tag: str, text: str) -> None:
+    ElementTree.SubElement(parent, tag).text = text
 
 
 def _report_date(moment: datetime) -> str:
