@@ -3,11 +3,10 @@
 **Report types.** GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL (orders whose last update falls in the
 data period) and GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL (orders purchased in it), for the
 report's marketplaces; and their XML twins GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL /
-_BY_ORDER_DATE_GENERAL
-(an AmazonEnvelope of MessageType AllOrdersReport: one Message/Order per order with its FulfillmentData and
-Address, one OrderItem per item with its AmazonOrderItemCode and the amounts as ItemPrice Components
-Principal, Tax, Shipping, ShippingTax, GiftWrap, GiftWrapTax, and a Promotion). Any other type ends FATAL
-without a document.
+_BY_ORDER_DATE_GENERAL (an AmazonEnvelope of MessageType AllOrdersReport: one Message/Order per order with
+its FulfillmentData and Address, one OrderItem per item with its AmazonOrderItemCode and the amounts as
+ItemPrice Components Principal, Tax, Shipping, ShippingTax, GiftWrap, GiftWrapTax, and a Promotion). Any
+other type ends FATAL without a document.
 
 **Rows and columns.** One row per order item, orders in purchase-date order, under Amazon's documented
 columns ("Order Tracking reports attributes"; the by-order-date report has `cpf`, blank outside Brazil),
