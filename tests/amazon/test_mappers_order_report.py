@@ -358,20 +358,9 @@ def test_a_bad_order_of_a_report_fails_alone() -> None:
 # --- the sandbox's own reports ---------------------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-
 def report_lines(records: list[Order], now: datetime) -> list[str]:
     """The sandbox's all-orders report rows of these orders, as its report generator writes them."""
-    lines = ["\t".join(reports.COLUMNS)]
-    for record in records:
-        lines += reports._order_rows(record, _Clock(now))  # type: ignore[arg-type]
-    return lines
+    return reports.tsv_lines(reports.BY_ORDER_DATE, records, now)
 
 
 def api_entries_at(records: list[Order], now: datetime) -> list[SourceEntry]:

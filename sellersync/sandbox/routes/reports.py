@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import secrets
 import xml.etree.ElementTree as ElementTree  # noqa: S405  # nosec B405  # used only to write XML
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -251,12 +252,18 @@ def render_report(
     orders = _selected_orders(sandbox, seller_id, report, as_of)
     if report_type in XML_TYPES:
         return _xml_document(orders, as_of)
+    lines = tsv_lines(report_type, orders, as_of)
+    return "".join(line + "\n" for line in lines).encode("utf-8"), len(lines) - 1
+
+
+def tsv_lines(report_type: str, orders: Sequence[Order], now: datetime) -> list[str]:
+    """A flat-file order report of `orders` as they stand at `now`: the header, then one line per item."""
     columns = COLUMNS[report_type]
-    lines = ["\t".join(columns) + "\n"]
+    lines = ["\t".join(columns)]
     for order in orders:
-        for row in order_rows(order, as_of):
-            lines.append("\t".join(_clean(row.get(column, "")) for column in columns) + "\n")
-    return "".join(lines).encode("utf-8"), len(lines) - 1
+        for row in order_rows(order, now):
+            lines.append("\t".join(_clean(row.get(column, "")) for column in columns))
+    return lines
 
 
 def _selected_orders(
