@@ -3,10 +3,7 @@
 Amazon buyers cannot be e-mailed, so the document carries what a buyer (or a tax inspector) needs: seller
 and buyer with VAT numbers, number and date, the Amazon order id, lines with their tax, totals, and the tax
 that Amazon collected and remits; each line's rate, and a VAT summary (taxable base and tax per rate).
-A Unicode TrueType font is used when one is found (setting
-`INVOICE_PDF_FONT`, else DejaVu Sans); otherwise the PDF core font, with characters outside Latin-1 replaced.
-Chinese (and other CJK) text falls back to Noto Sans CJK SC (setting `INVOICE_PDF_CJK_FONT`, else Debian's
-fonts-noto-cjk), embedded as a subset; the font is loaded only for a document that has such text.
+Fonts (a Unicode one, CJK text embedded when there is some) as in `sellersync.core.pdf`.
 The document is in the active language (the user who prints), or the one given; dates, numbers and money
 are formatted in it.
 """
@@ -15,84 +12,13 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from sellersync.accounting.models import Invoice, InvoiceLine
 from sellersync.core.models import Tax
-
-DEFAULT_FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-)
-FONT_NAME = "invoice"
-# (file, face in the collection): face 2 of Noto Sans CJK's collection is the Simplified Chinese one.
-DEFAULT_CJK_FONTS = (("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),)
-CJK_FONT_NAME = "invoice-cjk"
-FIRST_CJK_CODE_POINT = 0x2E80  # CJK radicals; ideographs, kana, hangul and full-width forms come after
-
-
-def _cjk_font() -> tuple[Path, int] | None:
-    configured = getattr(settings, "INVOICE_PDF_CJK_FONT", "")
-    candidates = ([(configured, 0)] if configured else []) + list(DEFAULT_CJK_FONTS)
-    for candidate, face in candidates:
-        if Path(candidate).is_file():
-            return Path(candidate), face
-    return None
-
-
-def _font_path() -> Path | None:
-    configured = getattr(settings, "INVOICE_PDF_FONT", "")
-    for candidate in ([configured] if configured else []) + list(DEFAULT_FONT_PATHS):
-        path = Path(candidate)
-        if path.is_file():
-            return path
-    return None
-
-
-class _Document:
-    """A one-column A4 document with a Unicode font when available."""
-
-    def __init__(self) -> None:
-        self.pdf = FPDF(format="A4")
-        self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.add_page()
-        font = _font_path()
-        self.unicode = font is not None
-        if font is not None:
-            self.pdf.add_font(FONT_NAME, fname=str(font))
-            self.family = FONT_NAME
-        else:
-            self.family = "helvetica"
-        self.has_cjk_fallback = False
-
-    def text(self, value: object) -> str:
-        text = str(value)
-        if self.unicode and not self.has_cjk_fallback and any(ord(c) >= FIRST_CJK_CODE_POINT for c in text):
-            self._add_cjk_fallback()
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
-
-    def _add_cjk_fallback(self) -> None:
-        self.has_cjk_fallback = True
-        font = _cjk_font()
-        if font is not None:
-            self.pdf.add_font(CJK_FONT_NAME, fname=str(font[0]), collection_font_number=font[1])
-            self.pdf.set_fallback_fonts([CJK_FONT_NAME])
-
-    def line(self, value: object, size: int = 10, height: float = 6) -> None:
-        self.pdf.set_font(self.family, size=size)
-        self.pdf.multi_cell(0, height, self.text(value), new_x="LMARGIN", new_y="NEXT")
-
-    def row(self, cells: list[object], widths: list[float], size: int = 9) -> None:
-        self.pdf.set_font(self.family, size=size)
-        for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            align = "L" if index == 0 else "R"
-            self.pdf.cell(width, 6, self.text(cell)[:60], border="B", align=align)
-        self.pdf.ln(6)
+from sellersync.core.pdf import Document as _Document
 
 
 def _money(amount: Decimal, invoice: Invoice) -> str:
@@ -205,7 +131,7 @@ def _render(invoice: Invoice) -> bytes:
     _lines(doc, invoice, lines)
     _vat_summary(doc, invoice, lines)
     _totals(doc, invoice)
-    return bytes(doc.pdf.output())
+    return doc.output()
 
 
 def pdf_filename(invoice: Invoice) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from django.db.models import Max, Q, QuerySet
 
 from sellersync.amazon.choices import OrderSyncState, OutboundKind, OutboundState, SyncKind
-from sellersync.amazon.models import AmazonAccount, AmazonOrder, OutboundMessage
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonOrderEvent, OutboundMessage
+
+#: Where Amazon puts an item's gift message: v0's order items' BuyerInfo, 2026-01-01's packing gift option.
+GIFT_MESSAGE_KEYS = ("GiftMessageText", "giftMessage")
 
 
 def accounts_to_audit() -> list[AmazonAccount]:
@@ -58,3 +62,24 @@ def accounts_with_outbound_work() -> QuerySet[AmazonAccount]:
         state__in=(OutboundState.PENDING, OutboundState.SENT),
     )
     return AmazonAccount.objects.filter(is_active=True, pk__in=waiting.values("account_id")).order_by("pk")
+
+
+def gift_messages(order: AmazonOrder) -> list[str]:
+    """The buyer's gift messages of the order's latest version, in item order, each once; none when buyer
+    data was not granted, or has been erased."""
+    event = AmazonOrderEvent.objects.filter(order=order).order_by("-amazon_updated_at", "-pk").first()
+    if event is None or not event.buyer_data:
+        return []
+    removed: dict[str, object] = json.loads(event.buyer_data)
+    messages: list[str] = []
+    for pointer in sorted(removed, key=_pointer_order):
+        value = removed[pointer]
+        if pointer.rsplit("/", 1)[-1] in GIFT_MESSAGE_KEYS and isinstance(value, str) and value.strip():
+            if value.strip() not in messages:
+                messages.append(value.strip())
+    return messages
+
+
+def _pointer_order(pointer: str) -> list[tuple[int, str]]:
+    """JSON Pointers ordered with numeric tokens as numbers (item 10 after item 9)."""
+    return [(int(token), "") if token.isdigit() else (-1, token) for token in pointer.split("/")]

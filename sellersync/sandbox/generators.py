@@ -100,6 +100,8 @@ class OrderOptions:
     fulfillment_channel: str | None = None
     status: str | None = None
     is_business: bool | None = None
+    #: A gift message (with gift wrap) on the first item; None = the generator chooses (7 % of orders).
+    gift_message: str | None = None
 
 
 def generate_sellers(seed: int, count: int = 3) -> list[Seller]:
@@ -155,7 +157,7 @@ class OrderGenerator:
         is_business = options.is_business if options.is_business is not None else rng.random() < 0.15
         is_prime = channel == "AFN" and rng.random() < 0.6
         order_id = f"{rng.randrange(100, 999)}-{rng.randrange(10**6, 10**7)}-{rng.randrange(10**6, 10**7)}"
-        items = self._items(order_id, market, channel, is_prime)
+        items = self._items(order_id, market, channel, is_prime, options.gift_message)
         status_plan = options.status or self._status_plan(channel)
         order = Order(
             order_id=order_id,
@@ -224,12 +226,19 @@ class OrderGenerator:
                 )
             )
 
-    def _items(self, order_id: str, market: Marketplace, channel: str, is_prime: bool) -> list[Item]:
+    def _items(
+        self,
+        order_id: str,
+        market: Marketplace,
+        channel: str,
+        is_prime: bool,
+        gift_message: str | None = None,
+    ) -> list[Item]:
         rng = self.rng
         count = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
         products = rng.sample(self.catalogue, count)
         promo = rng.random() < 0.15
-        gift_index = 0 if rng.random() < 0.07 else -1
+        gift_index = 0 if rng.random() < 0.07 or gift_message else -1
         items = []
         for index, product in enumerate(products):
             quantity = rng.choices([1, 2, 3], weights=[80, 15, 5])[0]
@@ -254,7 +263,7 @@ class OrderGenerator:
                 wrap = market.money(Decimal("3.99") * market.price_factor)
                 item.gift_wrap_price = str(wrap)
                 item.gift_wrap_tax = str(_tax(market, wrap))
-                item.gift_message = "Happy birthday!"
+                item.gift_message = gift_message or "Happy birthday!"
             items.append(item)
         return items
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from sellersync.stock.admin_validate import ValidatePageMixin
 from sellersync.stock.choices import LocationKind
 from sellersync.stock.forms import TransferForm, TransferLineFormSet
 from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRule, Warehouse
+from sellersync.stock.pdf import SlipExtras, render_delivery_slip, slip_filename
 
 
 @admin.register(Location)
@@ -106,7 +107,26 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
             self.admin_site.admin_view(self.new_transfer_view),
             name="{}_{}_new_transfer".format(*info),
         )
-        return [new_transfer, *super().get_urls()]  # the mixin adds the Validate page
+        delivery_slip = path(
+            "<path:object_id>/delivery-slip/",
+            self.admin_site.admin_view(self.delivery_slip_view),
+            name="{}_{}_delivery_slip".format(*info),
+        )
+        return [new_transfer, delivery_slip, *super().get_urls()]  # the mixin adds the Validate page
+
+    def delivery_slip_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The transfer's delivery slip as a PDF download (in the user's language)."""
+        picking = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, picking):
+            raise PermissionDenied
+        content = render_delivery_slip(picking, self.delivery_slip_extras(picking))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{slip_filename(picking)}"'
+        return response
+
+    def delivery_slip_extras(self, picking: Picking) -> SlipExtras:
+        """What a connector adds to the slip (its references, gift messages): nothing here."""
+        return SlipExtras()
 
     def new_transfer_view(self, request: HttpRequest) -> HttpResponse:
         """A manual transfer (e.g. replenishing the Amazon location), created through the stock service."""

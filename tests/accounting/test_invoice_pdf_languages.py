@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from sellersync.accounting.pdf import _cjk_font, render_invoice_pdf
+from sellersync.accounting.pdf import render_invoice_pdf
 from sellersync.core.models import Company, Partner
+from sellersync.core.pdf import cjk_font
 from tests.accounting.fixtures import euro_invoice
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def pdf_fonts(content: bytes, tmp_path: Path) -> str:
 def test_a_chinese_invoice_pdf_carries_the_chinese_words_as_text(
     company: Company, customer: Partner, tmp_path: Path
 ) -> None:
-    require(_cjk_font() is not None, "a CJK font (apt-get install fonts-noto-cjk)")
+    require(cjk_font() is not None, "a CJK font (apt-get install fonts-noto-cjk)")
     # given an invoice of 2 x 1234.50 EUR for a product described in Chinese, printed by a Chinese user
     invoice = euro_invoice(company, customer, "402-CN", unit_price="1234.50", description="陶瓷马克杯")
 

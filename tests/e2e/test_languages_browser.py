@@ -13,9 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from sellersync.accounting.pdf import DEFAULT_CJK_FONTS
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.core.models import Currency, UserPreference
+from sellersync.core.pdf import DEFAULT_CJK_FONTS
 from sellersync.core.services import create_company
 from sellersync.stock.choices import PickingKind
 from sellersync.stock.models import Picking

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from sellersync.amazon.admin.outcomes import PickingSyncFilter, report_shipment
 from sellersync.amazon.choices import OutboundKind, OutboundState
-from sellersync.amazon.models import OutboundMessage
+from sellersync.amazon.models import AmazonOrder, OutboundMessage
+from sellersync.amazon.selectors import gift_messages
 from sellersync.amazon.sync.export_cancellations import cancel_amazon_backorder
 from sellersync.amazon.sync.export_shipments import (
     binding_of,
@@ -34,6 +35,7 @@ from sellersync.stock import services as stock_services
 from sellersync.stock.admin import PickingAdmin
 from sellersync.stock.choices import PickingState
 from sellersync.stock.models import Carrier, Picking
+from sellersync.stock.pdf import SlipExtras
 from sellersync.stock.services import ValidationResult
 
 #: The tags of the seeds, per outbound state.
@@ -199,6 +201,17 @@ class AmazonPickingAdmin(PickingAdmin):
         send_after_commit(binding.account_id)
         report_shipment(self, request, result.picking)
         return result
+
+    def delivery_slip_extras(self, picking: Picking) -> SlipExtras:
+        """The Amazon order id and the buyer's gift messages (kept only where buyer data was granted)."""
+        if picking.sales_order_id is None:
+            return SlipExtras()
+        order = AmazonOrder.objects.filter(sales_order_id=picking.sales_order_id).first()
+        if order is None:
+            return SlipExtras()
+        return SlipExtras(
+            references=[(_("Amazon order"), order.amazon_id)], gift_messages=gift_messages(order)
+        )
 
     @admin.action(description=gettext_lazy("Retry Amazon Sync"))
     def retry_amazon_sync(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:

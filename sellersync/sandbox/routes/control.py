@@ -68,6 +68,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
             fulfillment_channel=body.get("fulfillment_channel"),
             status=body.get("status"),
             is_business=body.get("is_business"),
+            gift_message=body.get("gift_message") or None,
         )
         if options.marketplace_id and options.marketplace_id not in seller.marketplace_ids:
             raise ControlError("the seller does not sell in that marketplace")
