@@ -8,12 +8,16 @@ import sys
 import time
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from sellersync.amazon.models import AmazonAccount, AmazonOrder
+from sellersync.accounting.choices import InvoiceKind
+from sellersync.accounting.models import Invoice
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonSettlement, FbaInventoryLevel
+from sellersync.amazon.models.settlements import SettlementState
 from sellersync.core.models import Company
 from sellersync.sales.models import SalesOrder
 from tests.amazon.fixtures import Sandbox
@@ -60,7 +64,7 @@ def test_recover_order_of_an_unknown_order_fails_loudly(na_account: AmazonAccoun
 
 
 def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_seller(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     # given
     monkeypatch.setenv("DEMO_PASSWORD", "demo-secret-1")
@@ -83,6 +87,26 @@ def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_sell
     assert accounts["EU"].marketplaces.count() == 5
     assert (accounts["NA"].environment, accounts["EU"].environment) == ("sandbox", "sandbox")
     assert (tmp_path / "sandbox.sqlite3").exists()
+    # and the books were filled at start, each step after the one it needs, for each account
+    for account in accounts.values():
+        bindings = AmazonOrder.objects.filter(account=account, sales_order__isnull=False)
+        shipped = bindings.filter(amazon_status="Shipped")
+        assert bindings.count() > 20 and shipped.count() > 5
+        # every order Amazon shipped is invoiced (once: the second start invoiced nothing more)
+        invoiced = Invoice.objects.filter(
+            sales_order__amazon_order__account=account, kind=InvoiceKind.INVOICE
+        )
+        assert sorted(invoiced.values_list("sales_order_id", flat=True)) == sorted(
+            shipped.values_list("sales_order_id", flat=True)
+        )
+        # the payout groups are stored, and every closed one is booked
+        settlements = AmazonSettlement.objects.filter(account=account)
+        assert settlements.exists()
+        closed = settlements.filter(processing_status="Closed")
+        assert set(closed.values_list("state", flat=True)) <= {SettlementState.POSTED}
+        # and the FBA inventory levels were read
+        assert FbaInventoryLevel.objects.filter(account=account).count() > 0
+        assert f"{account}: {bindings.count()} orders in the books" in out.getvalue()
 
 
 def test_worker_starts_huey_with_threads(tmp_path: Path) -> None:

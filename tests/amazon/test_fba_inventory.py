@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -154,3 +155,32 @@ def test_an_adjustment_amazon_does_not_know_shows_as_a_difference(
     assert len(second) == FbaInventoryLevel.objects.filter(account=account).count() == 31
     unknown = FbaInventoryLevel.objects.filter(account=account, product__isnull=True).first()
     assert unknown is not None and unknown.difference == unknown.amazon_total
+
+
+def test_import_fba_inventory_now_on_the_account_reads_amazons_counts_in_developer_mode_only(
+    account: AmazonAccount, client: SpApiClient, admin_client: Any, admin_user: Any
+) -> None:
+    # given Amazon's FBA count of the account's US SKUs, read directly; none imported yet
+    from django.urls import reverse
+
+    from sellersync.core.models import UserPreference
+
+    amazon = {
+        str(summary.seller_sku): summary.total_quantity
+        for summary in client.fba_inventory.iter_inventory_summaries(US)
+    }
+    assert len(amazon) > 5
+    url = reverse("admin:amazon_amazonaccount_fba_inventory", args=(account.pk,))
+    change = reverse("admin:amazon_amazonaccount_change", args=(account.pk,))
+    # when the button is pressed without developer mode: refused, and not offered
+    assert 'id="import-fba-inventory-now"' not in admin_client.get(change).content.decode()
+    assert admin_client.post(url).status_code == 403
+    assert not FbaInventoryLevel.objects.exists()
+    # when it is pressed in developer mode
+    UserPreference.objects.update_or_create(user=admin_user, defaults={"developer_mode": True})
+    assert 'id="import-fba-inventory-now"' in admin_client.get(change).content.decode()
+    page = admin_client.post(url, follow=True).content.decode()
+    # then each SKU Amazon counts has its level, with Amazon's total, and the page says how many
+    levels = FbaInventoryLevel.objects.filter(account=account)
+    assert dict(levels.values_list("sku", "amazon_total")) == amazon
+    assert f"{account}: {len(amazon)} SKU(s) read." in page

@@ -107,6 +107,14 @@ PAGES = [
         "amazon.change_amazonaccount",
         302,
     ),
+    Page(
+        "Import FBA inventory now",
+        "post",
+        "admin:amazon_amazonaccount_fba_inventory",
+        ("{account}",),
+        "amazon.change_amazonaccount",
+        302,
+    ),
     Page("New transfer", "get", "admin:stock_picking_new_transfer", (), "stock.add_picking", 200),
 ]
 

@@ -1,6 +1,7 @@
 """The Amazon account screen: list, form in fieldsets, marketplaces inline, and the account's buttons
-(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings, Audit now, Recover
-Order, Retry failed orders), and the account's latest gap audits."""
+(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings, Audit now, Import
+settlements now, Import FBA inventory now, Recover Order, Retry failed orders), and the account's latest gap
+audits."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sellersync.amazon import services, views
 from sellersync.amazon.admin.audits import latest_audits, report_audit
 from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.admin.settlements import report_settlements
+from sellersync.amazon.admin.stock import report_fba_inventory
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
 from sellersync.amazon.linking import LinkRefused
@@ -211,6 +213,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 wrap(require_POST(self.settlements_view)),
                 name="amazon_amazonaccount_settlements",
             ),
+            path(
+                "<int:pk>/fba-inventory/",
+                wrap(require_POST(self.fba_inventory_view)),
+                name="amazon_amazonaccount_fba_inventory",
+            ),
             path("<int:pk>/recover/", wrap(self.recover_view), name="amazon_amazonaccount_recover"),
             path(
                 "<int:pk>/retry-failed/",
@@ -270,6 +277,14 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         if not developer_mode_enabled(request.user):
             raise PermissionDenied
         report_settlements(request, account)
+        return self._back_to(account)
+
+    def fba_inventory_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Import FBA inventory levels now (developer mode only; the task does it every 6 hours)."""
+        account = self._account_for_change(request, pk)
+        if not developer_mode_enabled(request.user):
+            raise PermissionDenied
+        report_fba_inventory(request, account)
         return self._back_to(account)
 
     def audit_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -29,6 +29,18 @@ from sellersync.stock.admin import LocationAdmin, MoveAdmin
 from sellersync.stock.models import Location, Move
 
 
+def report_fba_inventory(request: HttpRequest, account: AmazonAccount) -> None:
+    """Read the account's FBA inventory from Amazon now; say how many SKUs were read, or Amazon's error."""
+    try:
+        with client_for_account(account) as client:
+            levels = import_fba_inventory(account, client)
+    except SpApiError as error:
+        messages.error(request, f"{account}: {error}")
+    else:
+        text = _("%(account)s: %(count)d SKU(s) read.") % {"account": account, "count": len(levels)}
+        messages.success(request, text)
+
+
 class DifferenceFilter(admin.SimpleListFilter):
     title = gettext_lazy("difference")
     parameter_name = "difference"
@@ -75,14 +87,7 @@ class FbaInventoryLevelAdmin(CompanyScopedAdmin):
     def refresh_from_amazon(self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]) -> None:
         accounts = AmazonAccount.objects.filter(pk__in=queryset.values("account")).order_by("pk")
         for account in accounts:
-            try:
-                with client_for_account(account) as client:
-                    levels = import_fba_inventory(account, client)
-            except SpApiError as error:
-                self.message_user(request, f"{account}: {error}", messages.ERROR)
-            else:
-                text = _("%(account)s: %(count)d SKU(s) read.") % {"account": account, "count": len(levels)}
-                self.message_user(request, text, messages.SUCCESS)
+            report_fba_inventory(request, account)
 
     @admin.action(description=gettext_lazy("Set our Amazon location to Amazon's count"))
     def adopt_amazon_count(self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]) -> None:

@@ -3,8 +3,10 @@
 Migrates, seeds a "Demo Store" company and a superuser `admin`, starts the local SP-API sandbox in a thread
 of this process (its state in var/sandbox.sqlite3, its clock running `--time-scale` times faster so that the
 seller "lives on"), points SPAPI_SANDBOX_URL at it, registers a Sandbox Amazon account per sandbox seller
-(NA with access to buyer data, EU without), then runs the worker and the web server as child processes with
-the same SPAPI_SANDBOX_URL. Ctrl-C stops everything.
+(NA with access to buyer data, EU without), fills the books (see `demo_books`: orders synced, those Amazon
+shipped invoiced, then settlements and FBA inventory levels imported, in that order since a settlement pays
+invoices), then runs the worker and the web server as child processes with the same SPAPI_SANDBOX_URL.
+Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -32,11 +34,18 @@ from sellersync.accounting.models import ExchangeRate
 from sellersync.accounting.rates import set_rate
 from sellersync.amazon import services
 from sellersync.amazon.choices import Environment, Region
-from sellersync.amazon.models import AmazonAccount
+from sellersync.amazon.models import AmazonAccount, AmazonOrder
+from sellersync.amazon.sync.import_fba_inventory import import_fba_inventory
+from sellersync.amazon.sync.import_orders import sync_orders
+from sellersync.amazon.sync.import_settlements import import_settlements
+from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
+from sellersync.core.errors import DomainError
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import create_company
+from sellersync.sales.models import SalesOrder
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
+from sellersync.spapi.errors import SpApiError
 from sellersync.stock.services import get_or_create_amazon_location, setup_company_stock
 
 DEMO_COMPANY = "Demo Store"
@@ -65,6 +74,7 @@ class Command(BaseCommand):
         app = create_app(options["sandbox_state"], time_scale=options["time_scale"])
         with serve_in_thread(app, port=options["sandbox_port"]) as sandbox_url:
             settings.SPAPI_SANDBOX_URL = sandbox_url  # this process's clients; the children get it by env
+            settings.SPAPI_TIME_SCALE = options["time_scale"]  # the sandbox's rate limits refill that fast
             accounts = demo_accounts(company, sandbox_url)
             self.stdout.write(
                 _("SP-API sandbox: %(url)s (time x%(scale)s)")
@@ -80,6 +90,8 @@ class Command(BaseCommand):
                     )
                     % {"account": account, "count": count}
                 )
+            for account in accounts:
+                self.stdout.write(demo_books(account))
             if options["setup_only"]:
                 return
             self._serve(options["port"], options["time_scale"], password, sandbox_url)
@@ -174,6 +186,39 @@ def demo_accounts(company: Company, sandbox_url: str) -> list[AmazonAccount]:
         services.update_marketplaces(account)
         accounts.append(account)
     return accounts
+
+
+def demo_books(account: AmazonAccount) -> str:
+    """The account's books filled at start, each step after the one it needs: orders synced, the orders
+    Amazon shipped invoiced (and posted), settlements imported (a settlement pays invoices: the closed
+    14-day periods are booked, so fees and margins show), FBA inventory levels read. Returns what was done.
+    Amazon's refusal of one step is said and the next steps still run."""
+    run = sync_orders(account)
+    shipped = SalesOrder.objects.filter(
+        amazon_order__account=account, amazon_order__amazon_status="Shipped"
+    ).select_related("currency")
+    refused: list[str] = []
+    invoices = create_amazon_invoices(shipped, on_refused=lambda order, error: refused.append(order.name))
+    booked, levels = 0, 0
+    try:
+        with services.client_for_account(account) as client:
+            booked = import_settlements(account, client).booked
+            levels = len(import_fba_inventory(account, client))
+    except (SpApiError, DomainError) as error:
+        refused.append(str(error))
+    text = _(
+        "%(account)s: %(orders)d orders in the books, %(invoices)d invoiced, %(settlements)d settlements "
+        "booked, %(skus)d FBA SKUs read."
+    ) % {
+        "account": account,
+        "orders": AmazonOrder.objects.filter(account=account, sales_order__isnull=False).count(),
+        "invoices": len(invoices),
+        "settlements": booked,
+        "skus": levels,
+    }
+    if run.error or refused:
+        text += " " + _("Not done: %(errors)s") % {"errors": "; ".join([run.error, *refused]).strip("; ")}
+    return text
 
 
 def _demo_account(company: Company, seller: dict[str, Any], first_sync: datetime) -> AmazonAccount:
