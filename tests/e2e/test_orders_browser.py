@@ -1,8 +1,10 @@
 """In a real browser (Debian's chromium, driven by Playwright): log in, switch developer mode on, press
-Sync Orders on the account, and see the new sales orders in the list."""
+Sync Orders on the account, and see the new sales orders in the list; move Last Order Sync back on the
+account's form and sync again: the orders come again, none twice."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,9 +16,10 @@ from django.utils import timezone
 
 from sellersync.amazon.choices import SyncKind
 from sellersync.amazon.models import AmazonAccount, SyncRun
+from sellersync.sales.models import SalesOrder
 from sellersync.sandbox.app import create_app
 from tests.amazon.fixtures import Sandbox, serving
-from tests.e2e.browser import BROWSER_TEST, PASSWORD, login, root_urls_with, store_account
+from tests.e2e.browser import BROWSER_TEST, PASSWORD, SCREENSHOTS, login, root_urls_with, store_account
 
 urlpatterns = root_urls_with("amazon", "amazon/", "sellersync.amazon.urls")
 
@@ -112,3 +115,59 @@ def test_sync_orders_from_the_browser_shows_the_new_sales_orders(
     expected = sandbox_orders_in_window(sandbox, account, run.window_start, run.window_end)
     assert len(expected) > 10
     assert listed == expected
+
+
+def _run_counts(message: str) -> dict[str, int]:
+    """{"created": 3, "updated": 0, ...} read from a sync run's message as the page shows it."""
+    return {
+        kind: int(count) for count, kind in re.findall(r"(\d+) (created|updated|unchanged|failed)", message)
+    }
+
+
+def test_moving_last_order_sync_back_brings_the_orders_again_without_duplicates(
+    live_server: Any, sandbox: Sandbox, account: AmazonAccount, browser_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    # given a superuser in developer mode, whose account's orders were synchronized from its page
+    get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    page = browser_page
+    login(page, live_server)
+    page.click("#developer-mode-toggle")
+    expect(page.locator("#developer-mode-toggle")).to_have_text("Developer mode: on")
+    account_url = live_server.url + reverse("admin:amazon_amazonaccount_change", args=(account.pk,))
+    page.goto(account_url)
+    page.click("#sync-orders")
+    first = _run_counts(page.locator("ul.messagelist li").first.inner_text())
+    synced = set(SalesOrder.objects.values_list("client_order_ref", flat=True))
+    assert first["created"] == len(synced) > 10
+
+    # when Last Order Sync is moved back three days on the account's form, and Sync Orders pressed again
+    back = timezone.localtime(timezone.now() - timedelta(days=3))
+    page.fill("#id_last_order_sync_0", back.strftime("%Y-%m-%d"))
+    page.fill("#id_last_order_sync_1", back.strftime("%H:%M:%S"))
+    page.click("input[name=_continue]")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully")
+    account.refresh_from_db()
+    assert account.last_order_sync is not None
+    assert abs((account.last_order_sync - back).total_seconds()) < 1
+    page.click("#sync-orders")
+    second_message = page.locator("ul.messagelist li").first.inner_text()
+    page.goto(live_server.url + reverse("admin:sales_salesorder_changelist") + "?all=")
+    listed = page.locator("#result_list td.field-client_order_ref").all_inner_texts()
+    page.screenshot(path=str(SCREENSHOTS / "forced_resync.png"), full_page=True)
+
+    # then the re-sync read the window again: every order synced before came again, none was created twice
+    run = SyncRun.objects.filter(account=account, kind=SyncKind.ORDERS).order_by("pk").last()
+    assert run is not None and run.window_start is not None and run.window_end is not None
+    assert run.window_start <= back
+    again = sandbox_orders_in_window(sandbox, account, run.window_start, run.window_end)
+    second = _run_counts(second_message)
+    assert synced <= again
+    assert second["created"] == len(again - synced)
+    # (every order the first run read, canceled ones it skipped included, was read again)
+    assert second["updated"] + second["unchanged"] >= first["created"] + first["updated"] + first["unchanged"]
+    assert second["failed"] == 0
+    # and the list shows each order once
+    assert len(listed) == len(set(listed)) == SalesOrder.objects.count()
+    assert set(listed) == synced | again
