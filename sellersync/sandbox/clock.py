@@ -1,6 +1,8 @@
 """The simulated clock every time-dependent behaviour of the sandbox reads.
 
-now = start + real elapsed × time_scale + advanced offset. Tests move it with `advance()` instead of sleeping.
+now = start + real elapsed × time_scale + advanced offset. Tests move it with `advance()` instead of sleeping,
+and stop it (`run(False)`) where an assertion needs "not yet": at a high time scale a loaded machine lets
+simulated minutes pass between two lines of a test.
 """
 
 from __future__ import annotations
@@ -20,16 +22,33 @@ class SimulatedClock:
         self._time_scale = time_scale
         self._real_start = time.monotonic()
         self._offset = timedelta()
+        self._running = True
         self._lock = threading.Lock()
 
     @property
     def time_scale(self) -> float:
         return self._time_scale
 
+    @property
+    def running(self) -> bool:
+        return self._running
+
     def now(self) -> datetime:
-        elapsed = (time.monotonic() - self._real_start) * self._time_scale
         with self._lock:
-            return self._start + timedelta(seconds=elapsed) + self._offset
+            return self._now()
+
+    def _now(self) -> datetime:
+        elapsed = (time.monotonic() - self._real_start) * self._time_scale if self._running else 0.0
+        return self._start + timedelta(seconds=elapsed) + self._offset
+
+    def run(self, running: bool) -> datetime:
+        """Let the clock run with the wall clock, or stop it where it is (`advance` still moves it)."""
+        with self._lock:
+            current = self._now()
+            self._start = current - self._offset
+            self._real_start = time.monotonic()
+            self._running = running
+            return current
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:

@@ -41,6 +41,10 @@ class Sandbox:
     def advance(self, seconds: float) -> None:
         self.http.post("/_sandbox/advance", json={"seconds": seconds}).raise_for_status()
 
+    def stop_clock(self) -> None:
+        """Stop the simulated clock (only `advance` moves it now): for assertions about "not yet"."""
+        self.http.post("/_sandbox/clock", json={"running": False}).raise_for_status()
+
     def cancel(self, order_id: str, by: str = "buyer") -> None:
         self.http.post(f"/_sandbox/orders/{order_id}/cancel", json={"by": by}).raise_for_status()
 

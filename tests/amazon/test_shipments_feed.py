@@ -109,7 +109,8 @@ def test_many_pending_shipments_go_in_one_feed(
     settings.AMAZON_SHIPMENT_FEED_THRESHOLD = 2
     for index, binding in enumerate(fbm_orders(sandbox, na_account, 3)):
         validate_amazon_picking(picking_of(binding), carrier=dhl, tracking_ref=f"JD00020000{index}")
-    # when
+    # when (the clock stopped: the feed is still being processed after the run)
+    sandbox.stop_clock()
     sync_pickings(na_account)
     # then
     feed_ids = set(OutboundMessage.objects.values_list("feed_id", flat=True))

@@ -143,7 +143,8 @@ def test_many_changed_offers_go_in_one_json_listings_feed(
     _offer(account, skus[5], mug)
     _offer(account, skus[6], lamp)
     rejected = _offer(account, "UNKNOWN-SKU", lamp)
-    # when
+    # when (the clock stopped: Amazon has not processed the feed at the first check)
+    sandbox.stop_clock()
     pushed = push_fbm_stock(account, client)
     before_processing = check_stock_feeds(account, client)
     sandbox.advance(180)

@@ -88,7 +88,18 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return {"now": iso(now)}
 
     def clock(request: Request, body: Any) -> Any:
-        return {"now": iso(sandbox.now()), "time_scale": sandbox.clock.time_scale}
+        return {
+            "now": iso(sandbox.now()),
+            "time_scale": sandbox.clock.time_scale,
+            "running": sandbox.clock.running,
+        }
+
+    def run_clock(request: Request, body: Any) -> Any:
+        running = body.get("running")
+        if not isinstance(running, bool):
+            raise ControlError("running must be true or false")
+        sandbox.clock.run(running)
+        return clock(request, body)
 
     def faults(request: Request, body: Any) -> Any:
         timeout = body.get("timeout_seconds")
@@ -228,6 +239,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/orders", _json_endpoint(list_orders), methods=["GET"]),
         Route("/_sandbox/advance", _json_endpoint(advance), methods=["POST"]),
         Route("/_sandbox/clock", _json_endpoint(clock), methods=["GET"]),
+        Route("/_sandbox/clock", _json_endpoint(run_clock), methods=["POST"]),
         Route("/_sandbox/faults", _json_endpoint(faults), methods=["POST"]),
         Route("/_sandbox/faults", _json_endpoint(armed_faults), methods=["GET"]),
         Route("/_sandbox/faults", _json_endpoint(clear_faults), methods=["DELETE"]),
