@@ -1,4 +1,5 @@
-"""Huey tasks of stock with Amazon: push FBM levels, read FBA inventory; one stock job per account."""
+"""Huey tasks of stock with Amazon: push FBM levels, read FBA inventory and customer returns; one stock job
+per account."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.export_stock import check_stock_feeds, push_fbm_stock
 from sellersync.amazon.sync.import_fba_inventory import import_fba_inventory
+from sellersync.amazon.sync.import_returns import import_returns
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +73,28 @@ def import_account_fba_inventory(account_id: int) -> None:
                 import_fba_inventory(account, client)
     except TaskLockedException:
         logger.info("stock of account %s is busy; FBA inventory import skipped", account_id)
+
+
+@db_periodic_task(crontab(minute="23"))
+def enqueue_returns_imports() -> list[int]:
+    """Every hour: read the customer returns of each active account (FBA and FBM returns reports)."""
+    account_ids = list(
+        AmazonAccount.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for account_id in account_ids:
+        import_account_returns(account_id)
+    return account_ids
+
+
+@db_task()
+def import_account_returns(account_id: int) -> None:
+    """Apply the account's new returns: FBA units back into their location, FBM incoming returns."""
+    try:
+        with HUEY.lock_task(stock_lock_name(account_id)):
+            account = AmazonAccount.objects.get(pk=account_id)
+            if not account.has_credentials:
+                return
+            with client_for_account(account) as client:
+                import_returns(account, client)
+    except TaskLockedException:
+        logger.info("stock of account %s is busy; returns import skipped", account_id)

@@ -81,6 +81,17 @@ class Sandbox:
         response.raise_for_status()
         return list(response.json())
 
+    def return_order(
+        self, order_id: str, items: dict[str, int] | None = None, **details: Any
+    ) -> dict[str, Any]:
+        """A customer return of shipped units ({order_item_id: quantity}, default: every unit not yet
+        returned): FBA with `disposition` (SELLABLE, CUSTOMER_DAMAGED...), FBM with `rma_id`, `carrier`,
+        `tracking_id`."""
+        body = {"items": items or {}, **details}
+        response = self.http.post(f"/_sandbox/orders/{order_id}/return", json=body)
+        response.raise_for_status()
+        return dict(response.json())
+
     def fault(self, operation: str, kind: str, times: int = 1, **options: Any) -> None:
         body = {"operation": operation, "kind": kind, "times": times, **options}
         self.http.post("/_sandbox/faults", json=body).raise_for_status()

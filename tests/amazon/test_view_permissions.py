@@ -100,6 +100,14 @@ PAGES = [
         302,
     ),
     Page(
+        "Sync returns",
+        "post",
+        "admin:amazon_amazonaccount_returns",
+        ("{account}",),
+        "amazon.change_amazonaccount",
+        302,
+    ),
+    Page(
         "Audit now",
         "post",
         "admin:amazon_amazonaccount_audit",

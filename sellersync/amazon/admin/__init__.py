@@ -5,6 +5,16 @@ Every button and action calls a service of `sellersync.amazon.services` or a syn
 `sellersync.amazon.sync`: the admin is only the UI layer.
 """
 
-from sellersync.amazon.admin import accounts, audits, orders, pickings, runs, sales, settlements, stock
+from sellersync.amazon.admin import (
+    accounts,
+    audits,
+    orders,
+    pickings,
+    returns,
+    runs,
+    sales,
+    settlements,
+    stock,
+)
 
-__all__ = ["accounts", "audits", "orders", "pickings", "runs", "sales", "settlements", "stock"]
+__all__ = ["accounts", "audits", "orders", "pickings", "returns", "runs", "sales", "settlements", "stock"]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from sellersync.amazon import services, views
 from sellersync.amazon.admin.audits import latest_audits, report_audit
 from sellersync.amazon.admin.results import report_run
+from sellersync.amazon.admin.returns import report_returns
 from sellersync.amazon.admin.settlements import report_settlements
 from sellersync.amazon.admin.stock import report_fba_inventory
 from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
@@ -218,6 +219,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 wrap(require_POST(self.fba_inventory_view)),
                 name="amazon_amazonaccount_fba_inventory",
             ),
+            path(
+                "<int:pk>/returns/",
+                wrap(require_POST(self.returns_view)),
+                name="amazon_amazonaccount_returns",
+            ),
             path("<int:pk>/recover/", wrap(self.recover_view), name="amazon_amazonaccount_recover"),
             path(
                 "<int:pk>/retry-failed/",
@@ -285,6 +291,14 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         if not developer_mode_enabled(request.user):
             raise PermissionDenied
         report_fba_inventory(request, account)
+        return self._back_to(account)
+
+    def returns_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Sync returns now (developer mode only; the hourly task does it otherwise)."""
+        account = self._account_for_change(request, pk)
+        if not developer_mode_enabled(request.user):
+            raise PermissionDenied
+        report_returns(request, account)
         return self._back_to(account)
 
     def audit_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from sellersync.accounting.models import Invoice
 from sellersync.accounting.payment_state import payment_state
 from sellersync.amazon.admin.pickings import TAGS
+from sellersync.amazon.admin.returns import return_outcome
 from sellersync.amazon.choices import OutboundKind
-from sellersync.amazon.models import AmazonOrder, AmazonSettlementLine, OutboundMessage
+from sellersync.amazon.models import AmazonOrder, AmazonReturn, AmazonSettlementLine, OutboundMessage
 from sellersync.sales.models import SalesOrder
 from sellersync.stock.models import Picking
 
@@ -27,6 +28,7 @@ LINK_FIELDS = (
     "linked_invoices",
     "linked_payments",
     "linked_settlement_lines",
+    "linked_returns",
 )
 
 
@@ -131,4 +133,24 @@ class LinkedRecordsMixin:
             )
             for line in lines
         ]
+        return _links(rows)
+
+    @admin.display(description=gettext_lazy("returns"))
+    def linked_returns(self, order: SalesOrder) -> str:
+        """Amazon's returns of the order: SKU and units, what became of them (stock or incoming return)."""
+        returns = AmazonReturn.objects.filter(sales_order=order).select_related(
+            "picking", "move__destination_location"
+        )
+        rows = []
+        for row in returns.order_by("pk"):
+            note = format_html(
+                "{} × {} · {} · {}", row.sku, row.quantity, row.get_state_display(), return_outcome(row)
+            )
+            rows.append(
+                (
+                    reverse("admin:amazon_amazonreturn_change", args=(row.pk,)),
+                    _("Return %(rma)s") % {"rma": row.rma_id or row.license_plate_number or row.pk},
+                    note,
+                )
+            )
         return _links(rows)

@@ -40,7 +40,7 @@ from sellersync.spapi.client import SpApiClient
 from sellersync.spapi.errors import InvalidInput, NotFound, OutcomeUnknown, SpApiError
 from sellersync.spapi.models.orders_v0 import ConfirmShipmentOrderItem, PackageDetail
 from sellersync.stock import services as stock_services
-from sellersync.stock.choices import MoveState
+from sellersync.stock.choices import MoveState, PickingKind
 from sellersync.stock.models import Carrier, Picking
 from sellersync.stock.services import ValidationResult
 
@@ -70,8 +70,8 @@ def picking_reference(picking: Picking) -> str:
 
 
 def binding_of(picking: Picking) -> AmazonOrder | None:
-    """The Amazon FBM order the picking delivers, or None for any other picking."""
-    if picking.sales_order_id is None:
+    """The Amazon FBM order the picking delivers, or None for any other picking (a return is received)."""
+    if picking.sales_order_id is None or picking.kind != PickingKind.OUTGOING:
         return None
     return (
         AmazonOrder.objects.select_related("account")

@@ -16,6 +16,7 @@ from sellersync.sandbox.generators import OrderOptions
 from sellersync.sandbox.money import order_total
 from sellersync.sandbox.records import Order, Package
 from sellersync.sandbox.refunds import Refund, RefundRequestError, order_refunds, plan_refund
+from sellersync.sandbox.returns import ReturnRefused, record_return
 from sellersync.sandbox.routes.finances import stored_refunds
 from sellersync.sandbox.routes.shipping import SHIPPABLE_STATUSES, ship
 from sellersync.sandbox.service import Sandbox
@@ -208,6 +209,15 @@ def routes(sandbox: Sandbox) -> list[Route]:
         shipped_at = shipment_time(order, now)
         return [_refund_truth(order, each) for each in order_refunds(order, shipped_at, explicit)]
 
+    def return_order(request: Request, body: Any) -> Any:
+        """A customer return of shipped units (sandbox/returns.py): FBA with a disposition, FBM an RMA."""
+        order = _order(request)
+        try:
+            customer_return = record_return(sandbox, order, body)
+        except ReturnRefused as error:
+            raise ControlError(str(error), 409) from error
+        return customer_return.to_json()
+
     def _package(order: Order, requested: Any) -> Package:
         """What Seller Central ships: the units asked for ({order_item_id: quantity}), else all unshipped."""
         now = sandbox.now()
@@ -249,6 +259,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/orders/{order_id}/ship", _json_endpoint(ship_order), methods=["POST"]),
         Route("/_sandbox/orders/{order_id}/refund", _json_endpoint(refund), methods=["POST"]),
         Route("/_sandbox/orders/{order_id}/refunds", _json_endpoint(refunds), methods=["GET"]),
+        Route("/_sandbox/orders/{order_id}/return", _json_endpoint(return_order), methods=["POST"]),
     ]
 
 

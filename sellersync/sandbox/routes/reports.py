@@ -65,6 +65,8 @@ from sellersync.sandbox.marketplaces import MARKETPLACES
 from sellersync.sandbox.money import item_money
 from sellersync.sandbox.records import Order
 from sellersync.sandbox.render_v0 import amount_text
+from sellersync.sandbox.returns import REPORT_TYPES as RETURNS_REPORT_TYPES
+from sellersync.sandbox.returns import returns_report_lines
 from sellersync.sandbox.routes.documents import presigned_url, store_gzipped
 from sellersync.sandbox.service import Sandbox
 
@@ -115,6 +117,7 @@ XML_BY_LAST_UPDATE = "GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 XML_BY_ORDER_DATE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 XML_TYPES = (XML_BY_LAST_UPDATE, XML_BY_ORDER_DATE)
 ORDER_REPORT_TYPES = (BY_LAST_UPDATE, BY_ORDER_DATE, *XML_TYPES)
+PRODUCED_TYPES = (*ORDER_REPORT_TYPES, *RETURNS_REPORT_TYPES)  # the returns reports: sandbox/returns.py
 #: Amazon's documented columns of each order tracking report, in order.
 COLUMNS = {
     BY_LAST_UPDATE: (*_COLUMNS_HEAD, *_COLUMNS_TAIL),
@@ -211,7 +214,7 @@ def progress_reports(sandbox: Sandbox, seller_id: str) -> None:
 def _start(sandbox: Sandbox, seller_id: str, report: dict[str, Any], start: datetime) -> None:
     """Read the report's data as it stands at `start`; it is processed for a time that grows with its rows."""
     rows = 0
-    if report["reportType"] in ORDER_REPORT_TYPES:
+    if report["reportType"] in PRODUCED_TYPES:
         content, rows = render_report(sandbox, seller_id, report, start)
         if rows:
             document_id = "amzn1.spdoc.1.4.na." + secrets.token_hex(16)
@@ -228,7 +231,7 @@ def _start(sandbox: Sandbox, seller_id: str, report: dict[str, Any], start: date
 
 def _finish(sandbox: Sandbox, seller_id: str, report: dict[str, Any]) -> None:
     document_id = report.pop("pendingDocumentId", None)
-    if report["reportType"] not in ORDER_REPORT_TYPES:
+    if report["reportType"] not in PRODUCED_TYPES:
         report["processingStatus"] = "FATAL"
     elif document_id is None:
         report["processingStatus"] = "CANCELLED"  # no data: Amazon cancels the report, no document
@@ -249,6 +252,9 @@ def render_report(
 ) -> tuple[bytes, int]:
     """The report's document (UTF-8) as it stands at `as_of`, and its number of item rows."""
     report_type = report["reportType"]
+    if report_type in RETURNS_REPORT_TYPES:
+        returns_lines, returns_rows = returns_report_lines(sandbox, seller_id, report, as_of)
+        return "".join(returns_lines).encode("utf-8"), returns_rows
     orders = _selected_orders(sandbox, seller_id, report, as_of)
     if report_type in XML_TYPES:
         return _xml_document(orders, as_of)
