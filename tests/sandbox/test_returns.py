@@ -23,8 +23,10 @@ def _report_rows(sandbox: SandboxClient, report_type: str, marketplace_ids: tupl
         "dataStartTime": "2026-01-01T00:00:00Z",
     }
     report_id = sandbox.http.post(f"{REPORTS}/reports", json=body, headers=headers).json()["reportId"]
-    sandbox.advance(120)
+    sandbox.advance(300)  # 60 s in the queue, then 30 s + 30 s per 1,000 rows
     report = sandbox.http.get(f"{REPORTS}/reports/{report_id}", headers=headers).json()
+    if report["processingStatus"] == "CANCELLED":  # Amazon's "no data": no document
+        return None, []
     assert report["processingStatus"] == "DONE"
     document = sandbox.http.get(f"{REPORTS}/documents/{report['reportDocumentId']}", headers=headers).json()
     text = gzip.decompress(sandbox.http.get(document["url"]).content).decode()
