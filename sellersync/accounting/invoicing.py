@@ -402,6 +402,8 @@ def _reconcile_full_refund(credit_note: Invoice) -> None:
     assert original is not None
     if credit_note.amount_receivable != original.amount_receivable:
         return  # a partial refund stays open against the invoice until a payment settles the rest
+    if credit_note.transaction_id:
+        return  # the marketplace's refund: its settlement pays the invoice and takes the refund back apart
     lines = [receivable_line(original), receivable_line(credit_note)]
     if all(line is not None and line.reconciliation_id is None for line in lines) and lines[0] != lines[1]:
         open_lines = [line for line in lines if line is not None]
@@ -413,6 +415,18 @@ def _reconcile_full_refund(credit_note: Invoice) -> None:
 
 
 # --- credit notes --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """A credit note line that refunds no invoice line, in the invoice's currency: e.g. a restocking fee the
+    seller keeps (a negative subtotal: it lessens the refund), or a goodwill amount. Untaxed unless `tax`."""
+
+    description: str
+    subtotal: Decimal
+    line_kind: str = ""
+    tax: Tax | None = None
+    tax_amount: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -434,8 +448,13 @@ def create_credit_note(
     transaction_id: str = "",
     date: datetime.date | None = None,
     post: bool = False,
+    charges: Sequence[ChargeLine] = (),
 ) -> Invoice:
-    """A credit note refunding a posted invoice, wholly (`lines=None`) or in part; draft unless `post`."""
+    """A credit note refunding a posted invoice, wholly (`lines=None`) or in part; draft unless `post`.
+
+    `charges` are lines crediting no invoice line (see `ChargeLine`). With the marketplace's refund
+    `transaction_id`, a full refund is not reconciled with the invoice: the settlement pays each apart.
+    """
     with transaction.atomic():
         original = _locked_invoice(invoice)
         if original.is_credit_note or original.state != InvoiceState.POSTED:
@@ -461,6 +480,7 @@ def create_credit_note(
             transaction_id=transaction_id[:64],
         )
         InvoiceLine.objects.bulk_create(_credit_line(credit_note, original, request) for request in requested)
+        InvoiceLine.objects.bulk_create(_charge_line(credit_note, charge) for charge in charges)
         _store_amounts(credit_note)
         _check_not_over_credited(original)
         if post:
@@ -505,6 +525,22 @@ def _credit_line(credit_note: Invoice, original: Invoice, request: CreditLine) -
         subtotal=subtotal,
         tax_amount=tax,
         total=subtotal + tax,
+    )
+
+
+def _charge_line(credit_note: Invoice, charge: ChargeLine) -> InvoiceLine:
+    return InvoiceLine(
+        invoice=credit_note,
+        sequence=10_000,
+        line_kind=charge.line_kind[:16],
+        description=charge.description[:512],
+        quantity=Decimal(1),
+        unit_price=charge.subtotal,
+        tax=charge.tax,
+        tax_collected_by_marketplace=bool(charge.tax and charge.tax.collected_by_marketplace),
+        subtotal=charge.subtotal,
+        tax_amount=charge.tax_amount,
+        total=charge.subtotal + charge.tax_amount,
     )
 
 

@@ -5,6 +5,7 @@ from sellersync.amazon.models.accounts import AmazonAccount, AmazonMarketplace, 
 from sellersync.amazon.models.audits import OrderAudit
 from sellersync.amazon.models.bindings import AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.models.inventory import FbaInventoryLevel
+from sellersync.amazon.models.refunds import AmazonRefund, AmazonRefundCursor
 from sellersync.amazon.models.returns import AmazonReturn, ReturnsReportCursor
 from sellersync.amazon.models.runs import OutboundMessage, SyncRun
 from sellersync.amazon.models.settlements import AmazonSettlement, AmazonSettlementLine
@@ -15,6 +16,8 @@ __all__ = [
     "AmazonOffer",
     "AmazonOrder",
     "AmazonOrderEvent",
+    "AmazonRefund",
+    "AmazonRefundCursor",
     "AmazonReturn",
     "AmazonSettlement",
     "AmazonSettlementLine",

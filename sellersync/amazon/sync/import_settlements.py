@@ -1,8 +1,10 @@
 """Import Amazon's settlements (Finances API financial event groups) into the books.
 
 fetch the groups started since `since` -> an open group is stored with its running total only -> a closed
-group not booked yet: fetch its events (all pages), map them to amounts, and in one transaction store the
-amounts and post the settlement and payout entries (sync/settlement_books.py). A group already booked is
+group not booked yet: fetch its events (all pages), credit its refunds not credited yet (import_refunds.py:
+one credit note per refund, whether the refund events or the settlement showed it first), map the events to
+amounts, and in one transaction store the amounts and post the settlement and payout entries
+(sync/settlement_books.py). A group already booked is
 skipped without fetching its events: re-importing never books twice (unique (account, group id), row lock).
 A group whose booking is refused is marked failed with the error and retried on the next import.
 """
@@ -29,6 +31,7 @@ from sellersync.amazon.mappers.settlements import (
 )
 from sellersync.amazon.models import AmazonAccount, AmazonSettlement, AmazonSettlementLine
 from sellersync.amazon.models.settlements import SettlementState
+from sellersync.amazon.sync.import_refunds import RefundImport, refunds_of_events, store_refunds
 from sellersync.amazon.sync.settlement_books import Outcome, book_settlement
 from sellersync.amazon.sync.settlement_clearing import clear_awaiting_proceeds
 from sellersync.core.errors import DomainError
@@ -101,9 +104,11 @@ def _store_group(account: AmazonAccount, group: FinancialEventGroup) -> AmazonSe
 
 def _book(settlement: AmazonSettlement, client: SpApiClient) -> bool:
     """Fetch the group's events and book them; False (and the error stored) when refused."""
-    pages = client.finances_v0.iter_financial_events_by_group_id(
-        settlement.group_id, max_results_per_page=100
+    pages = list(
+        client.finances_v0.iter_financial_events_by_group_id(settlement.group_id, max_results_per_page=100)
     )
+    refunds = RefundImport()  # the group's refunds, credited first (once, whoever saw them first)
+    store_refunds(settlement.account, refunds_of_events(pages, refunds), refunds)
     amounts = settlement_amounts(pages)
     try:
         with transaction.atomic():

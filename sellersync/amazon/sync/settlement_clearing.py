@@ -65,8 +65,10 @@ def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int
     )
     partners = {line.partner_id for line in open_lines}
     open_amount = sum((conversion.document_amount(line) for line in open_lines), ZERO)
-    if not amount or open_amount != amount or len(partners) != 1:
+    if open_amount != amount or len(partners) != 1:
         return 0
+    if not amount:
+        return _cancel_out(books, order_id, waiting, open_lines)
     label = gettext("Amazon payment %(order)s, invoiced after its settlement") % {"order": order_id}
     held = -sum((line.balance for line in waiting), ZERO)  # company amounts: at the settlement's rate
     owed = sum((line.balance for line in open_lines), ZERO)  # at the invoice's rate
@@ -96,10 +98,29 @@ def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int
     to_awaiting, to_receivable = list(entry.lines.order_by("pk"))[:2]
     reconcile([*waiting, to_awaiting])
     reconcile([*open_lines, to_receivable])
+    _mark_matched(books, order_id)
+    return 1
+
+
+def _cancel_out(books: Books, order_id: str, waiting: list[JournalLine], open_lines: list[JournalLine]) -> int:
+    """A wholly refunded order: its proceeds and refund waiting on 1160 cancel out, and so do its invoice
+    and credit note on 1100. Each side is reconciled with itself, no entry needed (when the company
+    amounts cancel out too: at one exchange rate)."""
+    sides = [waiting, open_lines]
+    if any(len(lines) < 2 or sum((line.balance for line in lines), ZERO) for lines in sides):
+        return 0
+    if len({line.partner_id for line in waiting}) != 1:
+        return 0
+    for lines in sides:
+        reconcile(lines)
+    _mark_matched(books, order_id)
+    return 1
+
+
+def _mark_matched(books: Books, order_id: str) -> None:
     AmazonSettlementLine.objects.filter(
         amazon_order_id=order_id,
         settlement__account__company=books.awaiting.company,
         match=SettlementMatch.UNMATCHED,
         kind__in=PROCEEDS_KINDS,
     ).exclude(event_type=ADJUSTMENT).update(match=SettlementMatch.MATCHED, reason="")
-    return 1

@@ -114,6 +114,10 @@ def create_amazon_invoices(
     )
     for invoice in invoices:
         queue_upload(invoice)
+    if invoices:  # refunds Amazon reported before the invoice become its credit notes now
+        from sellersync.amazon.sync.import_refunds import credit_pending_refunds
+
+        credit_pending_refunds(sales_order_ids=[invoice.sales_order_id for invoice in invoices])
     origins_by_company: dict[int, list[str]] = defaultdict(list)
     for invoice in invoices:
         origins_by_company[invoice.company_id].append(invoice.origin)
