@@ -1,4 +1,5 @@
-"""Huey tasks of the books with Amazon: import settlements every day, one import per account at a time."""
+"""Huey tasks of the books with Amazon: import settlements every day and refunds every hour (credit notes),
+one import per account at a time."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from huey.exceptions import TaskLockedException
 
 from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.services import client_for_account
+from sellersync.amazon.sync.import_refunds import import_refunds
 from sellersync.amazon.sync.import_settlements import import_settlements
 
 logger = logging.getLogger(__name__)
@@ -66,3 +68,29 @@ def upload_pending_invoices() -> list[int]:
         except TaskLockedException:
             logger.info("books of account %s are busy; invoices wait for the next run", account_id)
     return account_ids
+
+
+@db_periodic_task(crontab(minute="41"))
+def enqueue_refund_imports() -> list[int]:
+    """Every hour: credit the refunds Amazon reported since each active account's refund cursor."""
+    account_ids = list(
+        AmazonAccount.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for account_id in account_ids:
+        import_account_refunds(account_id)
+    return account_ids
+
+
+@db_task()
+def import_account_refunds(account_id: int) -> None:
+    """Read the account's refund events and make their credit notes (the books' lock: one at a time)."""
+    try:
+        with HUEY.lock_task(settlements_lock_name(account_id)):
+            account = AmazonAccount.objects.get(pk=account_id)
+            if not account.has_credentials:
+                return
+            with client_for_account(account) as client:
+                result = import_refunds(account, client)
+            logger.info("refunds of account %s: %s", account_id, result)
+    except TaskLockedException:
+        logger.info("books of account %s are busy; refunds wait for the next run", account_id)

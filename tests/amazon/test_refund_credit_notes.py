@@ -16,7 +16,7 @@ from django.db import transaction
 from sellersync.accounting.choices import InvoiceKind, InvoiceState
 from sellersync.accounting.invoicing import create_invoice_from_order
 from sellersync.accounting.models import Invoice
-from sellersync.accounting.selectors import unreconciled_lines
+from sellersync.accounting.selectors import account_balance, unreconciled_lines
 from sellersync.accounting.services import get_account
 from sellersync.accounting.vat_report import vat_report
 from sellersync.amazon.mappers import orders_v0
@@ -27,7 +27,7 @@ from sellersync.amazon.models import AmazonAccount, AmazonRefund, AmazonSettleme
 from sellersync.amazon.models.refunds import RefundState
 from sellersync.amazon.sync.apply import apply_order
 from sellersync.amazon.sync.import_refunds import RefundImport, store_refunds
-from sellersync.amazon.sync.settlement_books import book_settlement
+from sellersync.amazon.sync.settlement_books import awaiting_invoice_account, book_settlement
 from sellersync.core.models import Company, Currency
 from sellersync.core.services import create_company
 from sellersync.spapi.models.finances_v0 import FinancialEvents
@@ -38,6 +38,7 @@ from tests.amazon.test_tax_rates import de_order_v0
 MARCH_15 = datetime.date(2026, 3, 15)
 DE_ORDER = "302-0000007-0000019"
 US_ORDER = "113-0000001-0000001"
+FACILITATOR = "MarketplaceFacilitatorTax-"
 
 
 def money(amount: str, currency: str = "EUR") -> dict[str, Any]:
@@ -220,7 +221,7 @@ def test_a_full_refund_with_a_restocking_fee_credits_everything_but_the_fee(
     # then every invoice line is credited in full, and the fee is a negative line without tax
     refund = AmazonRefund.objects.get()
     credit_note = refund.credit_note
-    assert credit_note is not None
+    assert credit_note is not None and credit_note.credited_invoice == invoice
     assert _rows(credit_note) == [
         ("product", "Cookbook", D("37.36"), D("2.62"), D("39.98")),
         ("product", "Desk lamp", D("92.43"), D("17.56"), D("109.99")),
@@ -369,11 +370,11 @@ def test_a_us_refund_records_the_facilitator_tax_amazon_gives_back_and_its_settl
         SettlementAmount("shipment", "charge", "Tax", D("2.47"), "USD", US_ORDER),
         SettlementAmount("shipment", "charge", "ShippingCharge", D("4.99"), "USD", US_ORDER),
         SettlementAmount("shipment", "charge", "ShippingTax", D("0.41"), "USD", US_ORDER),
-        SettlementAmount("shipment", "tax_withheld", "MarketplaceFacilitatorTax-Principal", D("-2.47"), "USD", US_ORDER),
-        SettlementAmount("shipment", "tax_withheld", "MarketplaceFacilitatorTax-Shipping", D("-0.41"), "USD", US_ORDER),
+        SettlementAmount("shipment", "tax_withheld", FACILITATOR + "Principal", D("-2.47"), "USD", US_ORDER),
+        SettlementAmount("shipment", "tax_withheld", FACILITATOR + "Shipping", D("-0.41"), "USD", US_ORDER),
         SettlementAmount("refund", "charge", "Principal", D("-9.99"), "USD", US_ORDER),
         SettlementAmount("refund", "charge", "Tax", D("-0.82"), "USD", US_ORDER),
-        SettlementAmount("refund", "tax_withheld", "MarketplaceFacilitatorTax-Principal", D("0.82"), "USD", US_ORDER),
+        SettlementAmount("refund", "tax_withheld", FACILITATOR + "Principal", D("0.82"), "USD", US_ORDER),
     ]
     with transaction.atomic():
         outcomes, difference = book_settlement(settlement, amounts)
@@ -382,3 +383,58 @@ def test_a_us_refund_records_the_facilitator_tax_amazon_gives_back_and_its_settl
     assert {outcome.match for outcome in outcomes} == {"matched"}
     receivable = get_account(us_company, "receivable")
     assert not unreconciled_lines(receivable, matching_key=US_ORDER).exists()
+
+
+# The whole DE order refunded without any fee: Amazon gives back all 167.45 it had collected.
+FULL_NO_FEE = [
+    {**FULL[0], "OrderAdjustmentItemId": "74000000000001"},
+    {
+        **FULL[1],
+        "OrderAdjustmentItemId": "74000000000002",
+        "ItemChargeAdjustmentList": charges(
+            Principal="-92.43", Tax="-17.56", ShippingCharge="-10.58", ShippingTax="-2.01"
+        ),
+    },
+]
+
+
+def test_an_order_settled_and_wholly_refunded_before_its_invoice_leaves_nothing_on_1160(
+    company: Company, account: AmazonAccount
+) -> None:
+    # given the DE order in the books, not invoiced, and a settlement paying it (167.45) and refunding it
+    # wholly (-167.45) with a commission of 20.00: both amounts wait on 1160, the payout is -20.00
+    data = de_order_v0()
+    applied = apply_order(account, data, {"AmazonOrderId": data.amazon_order_id}, "v0")
+    assert applied.binding is not None and applied.binding.sales_order is not None
+    _store(account, refund_event(DE_ORDER, "2026-04-03T08:30:00Z", FULL_NO_FEE))
+    settlement = AmazonSettlement.objects.create(
+        account=account,
+        group_id="DE-GROUP-1",
+        processing_status="Closed",
+        started_at=datetime.datetime(2026, 3, 20, tzinfo=datetime.UTC),
+        ended_at=datetime.datetime(2026, 4, 3, 12, tzinfo=datetime.UTC),
+        currency_code="EUR",
+        original_total=D("-20.00"),
+    )
+    amounts = [
+        SettlementAmount("shipment", "charge", "Principal", D("167.45"), "EUR", DE_ORDER),
+        SettlementAmount("shipment", "fee", "Commission", D("-20.00"), "EUR", DE_ORDER),
+        SettlementAmount("refund", "charge", "Principal", D("-167.45"), "EUR", DE_ORDER),
+    ]
+    with transaction.atomic():
+        outcomes, _difference = book_settlement(settlement, amounts)
+    awaiting = awaiting_invoice_account(company)
+    assert [outcome.match for outcome in outcomes] == ["unmatched", "expense", "unmatched"]
+    assert sorted(line.balance for line in unreconciled_lines(awaiting)) == [D("-167.45"), D("167.45")]
+    # when the order is invoiced: the waiting refund becomes its credit note
+    from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
+
+    (invoice,) = create_amazon_invoices([applied.binding.sales_order])
+    # then 1160's two lines cancel out, and so do the invoice (167.45) and credit note (-167.45) on 1100
+    refund = AmazonRefund.objects.get()
+    assert refund.state == RefundState.CREDITED and refund.credit_note is not None
+    assert (refund.credit_note.amount_total, refund.credit_note.credited_invoice) == (D("167.45"), invoice)
+    assert not unreconciled_lines(awaiting).exists()
+    assert account_balance(awaiting) == D(0)
+    receivable = get_account(company, "receivable")
+    assert not unreconciled_lines(receivable, matching_key=DE_ORDER).exists()

@@ -10,6 +10,7 @@ from sellersync.amazon.admin import (
     audits,
     orders,
     pickings,
+    refunds,
     returns,
     runs,
     sales,
@@ -17,4 +18,15 @@ from sellersync.amazon.admin import (
     stock,
 )
 
-__all__ = ["accounts", "audits", "orders", "pickings", "returns", "runs", "sales", "settlements", "stock"]
+__all__ = [
+    "accounts",
+    "audits",
+    "orders",
+    "pickings",
+    "refunds",
+    "returns",
+    "runs",
+    "sales",
+    "settlements",
+    "stock",
+]

@@ -1,7 +1,7 @@
 """The Amazon account screen: list, form in fieldsets, marketplaces inline, and the account's buttons
-(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings, Audit now, Import
-settlements now, Import FBA inventory now, Recover Order, Retry failed orders), and the account's latest gap
-audits."""
+(Link with Amazon, Update available marketplaces, Sync Orders/Cancellations/Pickings/Refunds, Audit now,
+Import settlements now, Import FBA inventory now, Sync returns, Recover Order, Retry failed orders), and the
+account's latest gap audits."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from sellersync.amazon import services, views
 from sellersync.amazon.admin.audits import latest_audits, report_audit
+from sellersync.amazon.admin.refunds import report_refunds
 from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.admin.returns import report_returns
 from sellersync.amazon.admin.settlements import report_settlements
@@ -224,6 +225,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 wrap(require_POST(self.returns_view)),
                 name="amazon_amazonaccount_returns",
             ),
+            path(
+                "<int:pk>/refunds/",
+                wrap(require_POST(self.refunds_view)),
+                name="amazon_amazonaccount_refunds",
+            ),
             path("<int:pk>/recover/", wrap(self.recover_view), name="amazon_amazonaccount_recover"),
             path(
                 "<int:pk>/retry-failed/",
@@ -299,6 +305,15 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         if not developer_mode_enabled(request.user):
             raise PermissionDenied
         report_returns(request, account)
+        return self._back_to(account)
+
+    def refunds_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Sync refunds now: Amazon's refund events become credit notes (developer mode only; the hourly
+        task does it otherwise)."""
+        account = self._account_for_change(request, pk)
+        if not developer_mode_enabled(request.user):
+            raise PermissionDenied
+        report_refunds(request, account)
         return self._back_to(account)
 
     def audit_view(self, request: HttpRequest, pk: int) -> HttpResponse:

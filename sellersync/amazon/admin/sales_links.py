@@ -1,6 +1,7 @@
 """The sales order's linked records, each a link: Amazon's total beside ours, its deliveries (with their
-Amazon sync tag), invoices and credit notes (with their payment state), the payments that settled them and
-Amazon's settlement lines of the order. Each of those pages links back to the order."""
+Amazon sync tag), invoices and credit notes (with their payment state and Amazon upload state), Amazon's
+refunds still waiting for their credit note, the payments that settled them and Amazon's settlement lines of
+the order. Each of those pages links back to the order."""
 
 from __future__ import annotations
 
@@ -17,8 +18,14 @@ from sellersync.accounting.models import Invoice
 from sellersync.accounting.payment_state import payment_state
 from sellersync.amazon.admin.pickings import TAGS
 from sellersync.amazon.admin.returns import return_outcome
-from sellersync.amazon.choices import OutboundKind
-from sellersync.amazon.models import AmazonOrder, AmazonReturn, AmazonSettlementLine, OutboundMessage
+from sellersync.amazon.choices import OutboundKind, OutboundState
+from sellersync.amazon.models import (
+    AmazonOrder,
+    AmazonRefund,
+    AmazonReturn,
+    AmazonSettlementLine,
+    OutboundMessage,
+)
 from sellersync.sales.models import SalesOrder
 from sellersync.stock.models import Picking
 
@@ -98,13 +105,36 @@ class LinkedRecordsMixin:
 
     @admin.display(description=gettext_lazy("invoices and credit notes"))
     def linked_invoices(self, order: SalesOrder) -> str:
+        """The order's invoices and credit notes (payment state, Amazon upload state), then Amazon's refunds
+        that have no credit note yet, with the reason."""
         rows = []
-        for invoice in Invoice.objects.filter(sales_order=order).order_by("pk"):
+        invoices = list(Invoice.objects.filter(sales_order=order).order_by("pk"))
+        uploads = dict(
+            OutboundMessage.objects.filter(
+                kind=OutboundKind.INVOICE, reference__in=[f"invoice:{invoice.pk}" for invoice in invoices]
+            ).values_list("reference", "state")
+        )
+        for invoice in invoices:
             state = payment_state(invoice)
             note = f"{invoice.get_kind_display()} · {invoice.amount_total} {invoice.currency_id} · " + (
                 state.label if state else invoice.get_state_display()
             )
+            upload = uploads.get(f"invoice:{invoice.pk}")
+            if upload:
+                note += f" · {OutboundState(upload).label}"
             rows.append((reverse("admin:accounting_invoice_change", args=(invoice.pk,)), str(invoice), note))
+        binding = binding_of(order)
+        waiting = AmazonRefund.objects.none()
+        if binding is not None:
+            waiting = AmazonRefund.objects.filter(
+                account_id=binding.account_id, amazon_order_id=binding.amazon_id, credit_note__isnull=True
+            )
+        for refund in waiting.order_by("posted_at", "pk"):
+            url = reverse("admin:amazon_amazonrefund_change", args=(refund.pk,))
+            label = _("Amazon refund of %(date)s") % {"date": refund.posted_at.date().isoformat()}
+            amount = f"{refund.amount_refunded} {refund.currency_code}"
+            note = f"{amount} · {refund.get_state_display()}: {refund.error}"
+            rows.append((url, label, note))
         return _links(rows)
 
     @admin.display(description=gettext_lazy("payments"))

@@ -10,7 +10,7 @@ Pure functions: no ORM, no I/O. One `RefundData` per refund event, one `RefundIt
 | GiftWrap, Giftwrap / GiftWrapTax, GiftwrapTax | the item's gift wrap line | amount / tax |
 | Discount / TaxDiscount, PromotionAdjustmentList | the item's promotion line | amount / tax |
 | RestockingFee | nothing: kept by the seller, it reduces the refund | amount |
-| MarketplaceFacilitatorTax-* (ItemTaxWithheldList) | the facilitator tax Amazon gives back | `facilitator_tax` |
+| MarketplaceFacilitatorTax-* (ItemTaxWithheldList) | the facilitator tax given back | `facilitator_tax` |
 | any other charge (Goodwill, ReturnShipping...) | nothing on the invoice: its own line | amount |
 
 Signs: Amazon reports a refund from the seller's side (Principal -10.00: money taken back). Here a refunded
@@ -157,7 +157,8 @@ def map_refund(event: ShipmentEvent) -> RefundData:
     if len(currencies) != 1:
         found = ", ".join(sorted(currencies)) or "none"
         raise MappingError(order_id, "RefundEventList.CurrencyCode", f"one currency expected, found {found}")
-    items = tuple(_item(order_id, index, item) for index, item in enumerate(event.shipment_item_adjustment_list))
+    adjusted = event.shipment_item_adjustment_list
+    items = tuple(_item(order_id, index, item) for index, item in enumerate(adjusted))
     order_level = _order_level_charges(order_id, event)
     if order_level:
         items += (RefundItem("", "", "", None, order_level),)
@@ -171,7 +172,8 @@ def _currencies(event: ShipmentEvent) -> Iterator[str]:
         moneys += [charge.charge_amount for charge in item.item_charge_adjustment_list]
         moneys += [fee.fee_amount for fee in item.item_fee_adjustment_list]
         moneys += [promotion.promotion_amount for promotion in item.promotion_adjustment_list]
-        moneys += [tax.charge_amount for withheld in item.item_tax_withheld_list for tax in withheld.taxes_withheld]
+        withheld = [tax for component in item.item_tax_withheld_list for tax in component.taxes_withheld]
+        moneys += [tax.charge_amount for tax in withheld]
     moneys += [charge.charge_amount for charge in event.order_charge_adjustment_list]
     for money in moneys:
         if money is not None and money.currency_amount is not None and money.currency_code:

@@ -102,7 +102,9 @@ def _clear_order(books: Books, order_id: str, waiting: list[JournalLine]) -> int
     return 1
 
 
-def _cancel_out(books: Books, order_id: str, waiting: list[JournalLine], open_lines: list[JournalLine]) -> int:
+def _cancel_out(
+    books: Books, order_id: str, waiting: list[JournalLine], open_lines: list[JournalLine]
+) -> int:
     """A wholly refunded order: its proceeds and refund waiting on 1160 cancel out, and so do its invoice
     and credit note on 1100. Each side is reconciled with itself, no entry needed (when the company
     amounts cancel out too: at one exchange rate)."""
