@@ -257,8 +257,12 @@ def _check_transition(invoice: Invoice, target: str) -> None:
         raise InvalidTransition(invoice, invoice.state, target)
 
 
-def post_invoice(invoice: Invoice) -> Invoice:
-    """Book a draft invoice or credit note in its journal; it takes the entry's gapless number."""
+def post_invoice(invoice: Invoice, *, reconcile_full_refund: bool = True) -> Invoice:
+    """Book a draft invoice or credit note in its journal; it takes the entry's gapless number.
+
+    A credit note of the whole invoice is reconciled with it, unless `reconcile_full_refund` is False (a
+    marketplace's refund: its settlement pays the invoice and takes the refund back apart).
+    """
     with transaction.atomic():
         locked = _locked_invoice(invoice)
         _check_transition(locked, InvoiceState.POSTED)
@@ -272,7 +276,7 @@ def post_invoice(invoice: Invoice) -> Invoice:
         locked.entry, locked.number, locked.state = entry, entry.number, InvoiceState.POSTED
         locked.posted_at = timezone.now()
         locked.save(update_fields=["entry", "number", "state", "posted_at"])
-        if locked.is_credit_note:
+        if locked.is_credit_note and reconcile_full_refund:
             _reconcile_full_refund(locked)
     invoice.refresh_from_db()
     return invoice
@@ -402,8 +406,6 @@ def _reconcile_full_refund(credit_note: Invoice) -> None:
     assert original is not None
     if credit_note.amount_receivable != original.amount_receivable:
         return  # a partial refund stays open against the invoice until a payment settles the rest
-    if credit_note.transaction_id:
-        return  # the marketplace's refund: its settlement pays the invoice and takes the refund back apart
     lines = [receivable_line(original), receivable_line(credit_note)]
     if all(line is not None and line.reconciliation_id is None for line in lines) and lines[0] != lines[1]:
         open_lines = [line for line in lines if line is not None]
@@ -449,11 +451,12 @@ def create_credit_note(
     date: datetime.date | None = None,
     post: bool = False,
     charges: Sequence[ChargeLine] = (),
+    settled_by_marketplace: bool = False,
 ) -> Invoice:
     """A credit note refunding a posted invoice, wholly (`lines=None`) or in part; draft unless `post`.
 
-    `charges` are lines crediting no invoice line (see `ChargeLine`). With the marketplace's refund
-    `transaction_id`, a full refund is not reconciled with the invoice: the settlement pays each apart.
+    `charges` are lines crediting no invoice line (see `ChargeLine`). A refund `settled_by_marketplace`
+    (Amazon's) is not reconciled with the invoice even when whole: the settlement pays each apart.
     """
     with transaction.atomic():
         original = _locked_invoice(invoice)
@@ -484,7 +487,7 @@ def create_credit_note(
         _store_amounts(credit_note)
         _check_not_over_credited(original)
         if post:
-            post_invoice(credit_note)
+            post_invoice(credit_note, reconcile_full_refund=not settled_by_marketplace)
     return credit_note
 
 

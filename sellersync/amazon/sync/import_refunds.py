@@ -259,6 +259,7 @@ def _credit_note(refund: AmazonRefund, invoice: Invoice, data: RefundData) -> In
         date=max(posted, invoice.date),
         post=True,
         charges=charges,
+        settled_by_marketplace=True,
     )
 
 
