@@ -123,6 +123,14 @@ PAGES = [
         "amazon.change_amazonaccount",
         302,
     ),
+    Page(
+        "Sync refunds",
+        "post",
+        "admin:amazon_amazonaccount_refunds",
+        ("{account}",),
+        "amazon.change_amazonaccount",
+        302,
+    ),
     Page("New transfer", "get", "admin:stock_picking_new_transfer", (), "stock.add_picking", 200),
 ]
 

@@ -163,8 +163,16 @@ def credit_pending_refunds(
     sales_order_ids: Iterable[int] | None = None,
     result: RefundImport | None = None,
 ) -> int:
-    """Credit the refunds still waiting (or failed) of the account, or of these sales orders' orders."""
-    waiting = AmazonRefund.objects.exclude(state=RefundState.CREDITED).select_related("account__company")
+    """Credit the refunds still waiting (or failed) of the account, or of these sales orders' orders; only
+    those whose order has a posted invoice are tried (the others would wait again)."""
+    invoiced = AmazonOrder.objects.filter(
+        sales_order__invoices__kind=InvoiceKind.INVOICE, sales_order__invoices__state=InvoiceState.POSTED
+    ).values("amazon_id")
+    waiting = (
+        AmazonRefund.objects.exclude(state=RefundState.CREDITED)
+        .filter(amazon_order_id__in=invoiced)
+        .select_related("account__company")
+    )
     if account is not None:
         waiting = waiting.filter(account=account)
     if sales_order_ids is not None:
