@@ -46,7 +46,8 @@ DAY = 24 * 3600
 
 def _refunds_on_amazon(client: SpApiClient, currency: str = "") -> dict[str, Decimal]:
     """The test's own reading of Amazon's refund events: per order, what the buyer got back (the refunded
-    charges, Amazon's sign reversed) — every refund event the seller has so far (in `currency`)."""
+    charges and promotions, Amazon's sign reversed: a promotion given back and a restocking fee kept are
+    positive on Amazon's side, so they lessen it), of every refund the seller has so far (in `currency`)."""
     refunded: dict[str, Decimal] = {}
     for page in client.finances_v0.iter_financial_events(max_results_per_page=100):
         for event in page.refund_event_list:
@@ -58,10 +59,25 @@ def _refunds_on_amazon(client: SpApiClient, currency: str = "") -> dict[str, Dec
             ]
             if currency and {amount.currency_code for amount in amounts} != {currency}:
                 continue
-            total = sum((-Decimal(amount.currency_amount or 0) for amount in amounts), Decimal(0))
+            promotions = [
+                promotion.promotion_amount
+                for item in event.shipment_item_adjustment_list
+                for promotion in item.promotion_adjustment_list
+                if promotion.promotion_amount
+            ]
+            total = sum(
+                (-Decimal(money.currency_amount or 0) for money in [*amounts, *promotions]), Decimal(0)
+            )
             assert event.amazon_order_id is not None
             refunded[event.amazon_order_id] = refunded.get(event.amazon_order_id, Decimal(0)) + total
     return refunded
+
+
+def _lines(invoice: Invoice) -> list[tuple[str, str, Decimal, Decimal, Decimal]]:
+    return [
+        (line.line_kind, line.description, line.quantity, line.subtotal, line.tax_amount)
+        for line in invoice.lines.order_by("sequence", "pk")
+    ]
 
 
 def _books_orders(account: AmazonAccount, order_ids: list[str]) -> list[SalesOrder]:
@@ -82,27 +98,43 @@ def eu_client(eu_account: AmazonAccount) -> Iterator[SpApiClient]:
 def test_refund_events_then_the_settlement_make_one_credit_note_each_uploaded_and_matched(
     sandbox: Sandbox, eu_account: AmazonAccount, eu_client: SpApiClient, admin_client: Any
 ) -> None:
-    # given twelve Amazon.fr orders shipped, invoiced; Amazon refunds some of them 7 days after shipment
+    # given two Amazon.fr orders shipped and invoiced; Amazon refunds the first wholly, and one unit of the
+    # second's first item keeping a restocking fee of 2.00
     order_ids = sandbox.create_orders(
-        eu_account.seller_id, 12, marketplace_id=FRANCE, fulfillment_channel="AFN", status="Shipped"
+        eu_account.seller_id, 2, marketplace_id=FRANCE, fulfillment_channel="AFN", status="Shipped"
     )
     sandbox.advance(6 * 3600)  # FBA ships within 5 hours
-    orders = _books_orders(eu_account, order_ids)
-    invoices = create_amazon_invoices(orders)
-    sandbox.advance(8 * DAY)
-    on_amazon = _refunds_on_amazon(eu_client)  # also of the seller's other orders, not in the books
-    refunded = {order_id: amount for order_id, amount in on_amazon.items() if order_id in order_ids}
-    assert len(invoices) == 12 and 1 <= len(refunded) < 12
+    invoices = create_amazon_invoices(_books_orders(eu_account, order_ids))
+    whole, partial = order_ids
+    first_item = sandbox.truth(eu_account.seller_id)[partial]["items"][0]
+    sandbox.refund(whole)
+    sandbox.refund(
+        partial, [{"order_item_id": first_item["order_item_id"], "quantity": 1}], restocking_fee="2.00"
+    )
+    sandbox.advance(180)
+    refunded = {
+        order_id: amount
+        for order_id, amount in _refunds_on_amazon(eu_client).items()
+        if order_id in order_ids
+    }
+    assert len(invoices) == 2 and set(refunded) == set(order_ids)
     # when the refund events are read
     first = import_refunds(eu_account, eu_client)
     # then each refund of our orders is one posted credit note of its invoice, for what the buyer got back;
-    # the others wait for their order
-    # (Amazon's clock runs on meanwhile: it may have refunded another order of the seller since)
-    assert (first.credited, first.failed) == (len(refunded), 0)
-    assert first.seen == first.new == first.credited + first.pending >= len(on_amazon)
+    # the seller's other orders' refunds wait for their order (Amazon's clock runs on meanwhile)
+    assert (first.credited, first.failed) == (2, 0)
+    assert first.seen == first.new == first.credited + first.pending
     credit_notes = Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE, state=InvoiceState.POSTED)
     assert {note.origin: note.amount_total for note in credit_notes} == refunded
     assert AmazonRefundCursor.objects.filter(account=eu_account).exists()
+    # and the whole refund credits every line of its invoice as invoiced; the partial one keeps the fee
+    [invoice] = [invoice for invoice in invoices if invoice.origin == whole]
+    whole_note = credit_notes.get(origin=whole)
+    assert _lines(whole_note) == _lines(invoice)
+    partial_note = credit_notes.get(origin=partial)
+    fee = partial_note.lines.get(line_kind="restocking_fee")
+    assert (fee.subtotal, fee.tax_amount, fee.total) == (Decimal("-2.00"), Decimal(0), Decimal("-2.00"))
+    assert AmazonRefund.objects.get(credit_note=partial_note).restocking_fee == Decimal("2.00")
     # and the credit notes are uploaded to Amazon like the invoices, as credit notes with the refund's id
     sync_invoices(eu_account, eu_client)
     sandbox.advance(180)
@@ -127,8 +159,8 @@ def test_refund_events_then_the_settlement_make_one_credit_note_each_uploaded_an
     import_settlements(eu_account, eu_client)
     again = import_refunds(eu_account, eu_client)
     # then still one refund and one credit note per refund; the settlement's refund lines match them
-    assert AmazonRefund.objects.filter(amazon_order_id__in=order_ids).count() == len(refunded)
-    assert credit_notes.count() == len(refunded)
+    assert AmazonRefund.objects.filter(amazon_order_id__in=order_ids).count() == 2
+    assert credit_notes.count() == 2
     assert (again.new, again.credited) == (0, 0)
     refund_lines = AmazonSettlementLine.objects.filter(
         event_type="refund", kind="charge", amazon_order_id__in=order_ids
