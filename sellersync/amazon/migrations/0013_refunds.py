@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounting', '0006_invoice_vat_number_check'),
-        ('amazon', '0011_list_order_index'),
+        ('amazon', '0012_returns'),
         ('sales', '0002_list_order_index'),
     ]
 
