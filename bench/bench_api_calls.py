@@ -1,8 +1,17 @@
 """SP-API calls and time to fetch a backlog of 10,000 orders, v0 vs 2026-01-01, under Amazon's limits.
 
-The sandbox and the client run Amazon's documented token buckets time-scaled (SCALE simulated seconds per
-real second). `floor_ratio` = simulated sync time / the least time the published limits allow for the calls
-made (per operation: (calls - burst) / rate; the slowest operation sets the floor).
+The sandbox and the client run Amazon's documented token buckets. `floor_ratio` = simulated sync time /
+the least time the published limits allow for the calls made (per operation: (calls - burst) / rate; the
+slowest operation sets the floor).
+
+How the simulated time is measured (bench/sandbox_time.py): the sandbox's clock follows the wall clock
+(time scale 1), and wherever the client would wait for a token (or a retry) it moves the sandbox's clock
+forward by the wait instead of sleeping. The sync time is the sandbox's clock after the last call minus
+before the first: every wait at its exact simulated length, plus the real time of the local work (HTTP,
+parsing), counted once and overlapped with the next wait as it would be against Amazon. Until Dec 3 2026
+it was the wall time x the time scale (100 and 200), which counted every second of local CPU 100-200
+times: 1.02 on a quiet machine, up to 1.6 on a busy one. Now load can only add the real seconds the local
+work takes longer (`fetch_wall_s_*` prints them).
 """
 
 from __future__ import annotations
@@ -14,13 +23,11 @@ from datetime import datetime, timedelta
 import httpx
 
 from bench.sandbox_process import sandbox_process
-from sellersync.spapi import LwaCredentials, Region, SpApiClient
-from sellersync.spapi.endpoints import Endpoints
+from bench.sandbox_time import SandboxTime
+from sellersync.spapi import SpApiClient
 from sellersync.spapi.operations import OPERATIONS
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "10000"))
-SCALE_V0 = float(os.environ.get("BENCH_SCALE_V0", "100"))
-SCALE_2026 = float(os.environ.get("BENCH_SCALE_2026", "200"))
 US = "ATVPDKIKX0DER"
 
 
@@ -39,21 +46,6 @@ def _seed_backlog(base_url: str) -> tuple[dict[str, object], datetime]:
     return seller, since - timedelta(minutes=1)
 
 
-def _client(base_url: str, seller: dict[str, object], scale: float) -> SpApiClient:
-    credentials = LwaCredentials(
-        client_id=str(seller["client_id"]),
-        client_secret=str(seller["client_secret"]),
-        refresh_token=str(seller["refresh_token"]),
-        selling_partner_id=str(seller["seller_id"]),
-    )
-    return SpApiClient(
-        credentials,
-        region=Region.NA,
-        endpoints=Endpoints.local_sandbox(base_url),
-        time_scale=scale,
-    )
-
-
 def _floor_seconds(calls: dict[str, int]) -> float:
     floors = [
         max(0, count - OPERATIONS[op].burst) / OPERATIONS[op].rate for op, count in calls.items() if count
@@ -61,20 +53,25 @@ def _floor_seconds(calls: dict[str, int]) -> float:
     return max(floors, default=0.0)
 
 
-def _measure(scale: float, fetch) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    with sandbox_process(scale) as base_url:
+def _measure(fetch) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    with sandbox_process(1.0) as base_url:
         seller, since = _seed_backlog(base_url)
-        with _client(base_url, seller, scale) as client:
+        clock = SandboxTime(base_url)
+        with clock.client(seller) as client:
+            first = clock.now()
             started = time.perf_counter()
             orders = fetch(client, since)
-            simulated = (time.perf_counter() - started) * scale
+            wall = time.perf_counter() - started
+            simulated = (clock.now() - first).total_seconds()
             calls = {op: s.calls for op, s in client.stats.items() if op.startswith("orders")}
             throttled = sum(s.throttled for s in client.stats.values())
+        clock.close()
     return {
         "orders": orders,
         "calls": sum(calls.values()),
         "throttled": throttled,
         "simulated_s": simulated,
+        "wall_s": wall,
         "floor_s": _floor_seconds(calls),
     }
 
@@ -100,8 +97,8 @@ def _ratio(result: dict[str, float]) -> float:
 
 
 def run() -> dict[str, object]:
-    v2026 = _measure(SCALE_2026, _fetch_2026)
-    v0 = _measure(SCALE_V0, _fetch_v0)
+    v2026 = _measure(_fetch_2026)
+    v0 = _measure(_fetch_v0)
     return {
         "orders_fetched_2026": v2026["orders"],
         "orders_fetched_v0": v0["orders"],
@@ -115,4 +112,8 @@ def run() -> dict[str, object]:
         "floor_ratio": f"{max(_ratio(v0), _ratio(v2026)):.3f}",
         "sync_hours_2026": f"{v2026['simulated_s'] / 3600:.2f}",
         "sync_hours_v0": f"{v0['simulated_s'] / 3600:.2f}",
+        "floor_hours_2026": f"{v2026['floor_s'] / 3600:.2f}",
+        "floor_hours_v0": f"{v0['floor_s'] / 3600:.2f}",
+        "fetch_wall_s_2026": f"{v2026['wall_s']:.0f}",
+        "fetch_wall_s_v0": f"{v0['wall_s']:.0f}",
     }
