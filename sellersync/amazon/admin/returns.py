@@ -8,11 +8,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sellersync.amazon.models import AmazonAccount, AmazonReturn
+from sellersync.accounting.models import Invoice
+from sellersync.amazon.models import AmazonAccount, AmazonRefund, AmazonReturn
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_returns import import_returns
 from sellersync.core.admin_scoping import CompanyScopedAdmin
@@ -38,6 +39,7 @@ RETURN_FIELDS = (
     "license_plate_number",
     "state",
     "outcome",
+    "credit_notes",
     "error",
     "created_at",
 )
@@ -106,6 +108,34 @@ class AmazonReturnAdmin(CompanyScopedAdmin):
     @admin.display(description=gettext_lazy("what became of it"))
     def outcome(self, row: AmazonReturn) -> str:
         return return_outcome(row)
+
+    @admin.display(description=gettext_lazy("credit notes"))
+    def credit_notes(self, row: AmazonReturn) -> str:
+        return credit_note_links(credit_notes_of(row))
+
+
+def credit_notes_of(row: AmazonReturn) -> list[Invoice]:
+    """The credit notes of Amazon's refunds of the same order that refund the returned SKU."""
+    refunds = AmazonRefund.objects.filter(
+        account_id=row.account_id, amazon_order_id=row.amazon_order_id, credit_note__isnull=False
+    ).select_related("credit_note")
+    return [
+        refund.credit_note
+        for refund in refunds.order_by("posted_at", "pk")
+        if refund.credit_note is not None
+        and any(item.get("sku") == row.sku for item in (refund.payload or {}).get("items", []))
+    ]
+
+
+def credit_note_links(notes: list[Invoice]) -> str:
+    """Credit notes as links, or "—"."""
+    if not notes:
+        return "—"
+    return format_html_join(
+        ", ",
+        '<a class="credit-note" href="{}">{}</a>',
+        ((reverse("admin:accounting_invoice_change", args=(note.pk,)), str(note)) for note in notes),
+    )
 
 
 def return_outcome(row: AmazonReturn) -> str:

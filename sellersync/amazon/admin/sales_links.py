@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from sellersync.accounting.models import Invoice
 from sellersync.accounting.payment_state import payment_state
 from sellersync.amazon.admin.pickings import TAGS
-from sellersync.amazon.admin.returns import return_outcome
+from sellersync.amazon.admin.returns import credit_note_links, credit_notes_of, return_outcome
 from sellersync.amazon.choices import OutboundKind, OutboundState
 from sellersync.amazon.models import (
     AmazonOrder,
@@ -167,7 +167,8 @@ class LinkedRecordsMixin:
 
     @admin.display(description=gettext_lazy("returns"))
     def linked_returns(self, order: SalesOrder) -> str:
-        """Amazon's returns of the order: SKU and units, what became of them (stock or incoming return)."""
+        """Amazon's returns of the order: SKU and units, what became of them (stock or incoming return), and
+        the credit notes of the refunds of the same SKU."""
         returns = AmazonReturn.objects.filter(sales_order=order).select_related(
             "picking", "move__destination_location"
         )
@@ -176,6 +177,9 @@ class LinkedRecordsMixin:
             note = format_html(
                 "{} × {} · {} · {}", row.sku, row.quantity, row.get_state_display(), return_outcome(row)
             )
+            notes = credit_notes_of(row)
+            if notes:
+                note = format_html("{} · {} {}", note, _("credit notes"), credit_note_links(notes))
             rows.append(
                 (
                     reverse("admin:amazon_amazonreturn_change", args=(row.pk,)),
