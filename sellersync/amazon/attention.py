@@ -23,6 +23,7 @@ from sellersync.amazon.choices import (
     SyncKind,
 )
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, AmazonOrder, OutboundMessage, SyncRun
+from sellersync.core.models import Company, Currency
 from sellersync.core.scoping import scope
 from sellersync.sales.models import SalesOrder
 from sellersync.stock.choices import PickingState
@@ -65,9 +66,12 @@ class Attention:
 def needs_attention(user: Any) -> Attention:
     accounts = scope(AmazonAccount.objects.select_related("company").order_by("name", "pk"), user)
     account_ids = list(accounts.values_list("pk", flat=True))
+    # a subquery, not a list of ids: SQLite then picks the index on the (few) failed orders instead of
+    # reading every order of the accounts (100 ms for a count with 100,000 orders)
+    in_scope = accounts.order_by().values("pk")
     return Attention(
         failed_orders=_bounded(
-            AmazonOrder.objects.filter(account_id__in=account_ids, sync_state=OrderSyncState.FAILED)
+            AmazonOrder.objects.filter(account_id__in=in_scope, sync_state=OrderSyncState.FAILED)
             .select_related("account")
             .order_by("-pk")
         ),
@@ -109,29 +113,31 @@ def _ship_soon(user: Any) -> QuerySet[Picking]:
 
 def _missing_rates(user: Any) -> list[tuple[Any, str]]:
     """(company, currency) of orders of the last month in a foreign currency with no rate on or before
-    the order's date: invoices and settlements of those orders cannot be booked."""
+    the order's date: invoices and settlements of those orders cannot be booked.
+
+    One indexed look-up per company and foreign currency (sales_order_currency_date_idx) finds the
+    oldest recent order, instead of reading every order of the month."""
     since = timezone.now() - RATE_LOOKBACK
-    recent = (
-        scope(SalesOrder.objects.filter(order_date__gte=since), user)
-        .exclude(currency_id=F("company__currency_id"))
-        .values_list("company", "currency_id")
-        .order_by()
-        .distinct()
-    )
+    codes = list(Currency.objects.order_by("code").values_list("code", flat=True))
     missing = []
-    for company_id, currency in sorted(set(recent)):
-        oldest = (
-            SalesOrder.objects.filter(company_id=company_id, currency_id=currency, order_date__gte=since)
-            .order_by("order_date")
-            .values_list("order_date", "company__name")[:1]
-        )
-        (first_date, company_name), *_ = oldest
-        has_rate = ExchangeRate.objects.filter(
-            company_id=company_id, currency_id=currency, date__lte=first_date.date()
-        ).exists()
-        if not has_rate:
-            missing.append((company_name, currency))
-    return missing
+    for company in scope(Company.objects.order_by("pk"), user):
+        for currency in codes:
+            if currency == company.currency_id:
+                continue
+            oldest = (
+                SalesOrder.objects.filter(company=company, currency_id=currency, order_date__gte=since)
+                .order_by("order_date")
+                .values_list("order_date", flat=True)
+                .first()
+            )
+            if oldest is None:
+                continue
+            has_rate = ExchangeRate.objects.filter(
+                company=company, currency_id=currency, date__lte=oldest.date()
+            ).exists()
+            if not has_rate:
+                missing.append((company.name, currency))
+    return sorted(missing)
 
 
 def _last_run(account: AmazonAccount) -> SyncRun | None:

@@ -11,12 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from sellersync.core.scoping import company_path_of, register_company_path, scope, sees_every_company
+
+#: Django's own msgid (translated by Django's catalogues, not ours).
+DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 
 class CompanyScopedFields:
@@ -49,6 +54,17 @@ class CompanyScopedAdmin(CompanyScopedFields, admin.ModelAdmin):  # type: ignore
         if found is None and not sees_every_company(request.user):
             raise Http404(_("No such record in your companies."))
         return found
+
+    def action_checkbox(self, obj: Model) -> str:
+        """Django's row checkbox, written directly: its widget template cost a sixth of a 50-row list's
+        time (bench/bench_pages.py); the HTML is the same."""
+        label = format_html(_(DJANGO_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         """Filters on related records list only those of the records the user sees."""

@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET
 from sellersync.dashboard.charts import Chart, ChartPoint, bar_chart, line_chart
 from sellersync.dashboard.choices import Dimension
 from sellersync.dashboard.forms import ReportFilterForm
+from sellersync.dashboard.margins import order_margins, product_margins
 from sellersync.dashboard.selectors import (
     ReportFilters,
+    SalesCube,
     SalesRow,
     group_by_currency,
-    order_margins,
-    product_margins,
     sales_by,
-    sales_totals,
+    sales_cube,
 )
 
 #: Both the page and its exports show sales orders (with their Amazon fees).
@@ -59,18 +59,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _report(filters: ReportFilters, period: Dimension) -> dict[str, Any]:
-    sections = [_section(filters, dimension) for dimension in CATEGORY_DIMENSIONS]
+    cube = sales_cube(filters)  # one query; every total, table and chart below is a roll-up of it
+    sections = [_section(cube, dimension) for dimension in CATEGORY_DIMENSIONS]
     return {
-        "totals": sales_totals(filters),
-        "trend": _section(filters, period),
+        "totals": cube.totals(),
+        "trend": _section(cube, period),
         "sections": sections,
         "order_margins": order_margins(filters, limit=MARGIN_ROWS_ON_PAGE),
         "product_margins": product_margins(filters)[:MARGIN_ROWS_ON_PAGE],
     }
 
 
-def _section(filters: ReportFilters, dimension: Dimension) -> Section:
-    rows = sales_by(filters, dimension)
+def _section(cube: SalesCube, dimension: Dimension) -> Section:
+    rows = cube.by(dimension)
     draw = line_chart if dimension == Dimension.DAY else bar_chart
     charts = [
         draw(str(dimension.label), currency, [ChartPoint(row.label, row.untaxed) for row in currency_rows])

@@ -91,6 +91,7 @@ class SalesOrderAdmin(CompanyScopedAdmin):
     list_filter = ("state", "delivery_status", "company", "team", "order_date")
     search_fields = ("name", "client_order_ref", "partner__name")
     list_per_page = 50  # rendering a row costs ~3 ms (the admin's own); 50 keep the page under 300 ms
+    show_full_result_count = False  # a filtered list does not count all 100,000 orders again
     # no date_hierarchy: its DISTINCT over every order's month cost 2 s with 100,000 orders (bench_pages);
     # the order date filter stays
     raw_id_fields = ("partner", "shipping_partner")

@@ -100,6 +100,10 @@ class SalesOrder(models.Model):
             models.Index(fields=("company", "state"), name="sales_order_company_state_idx"),
             # the list's order (newest first): a page of 100 without sorting every order
             models.Index(fields=("-order_date", "-id"), name="sales_order_date_idx"),
+            # one company's orders newest first, or within dates (the dashboard: 50 newest, date ranges)
+            models.Index(fields=("company", "-order_date", "-id"), name="sales_order_company_date_idx"),
+            # a company's recent orders in one currency (attention: currencies without an exchange rate)
+            models.Index(fields=("company", "currency", "order_date"), name="sales_order_currency_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,8 @@ import pytest
 
 from sellersync.amazon.models import AmazonAccount, AmazonOffer
 from sellersync.amazon.models.settlements import AmazonSettlement, AmazonSettlementLine
-from sellersync.dashboard.selectors import ReportFilters, order_margins, product_margins
+from sellersync.dashboard.margins import order_margins, product_margins
+from sellersync.dashboard.selectors import ReportFilters
 from sellersync.sales.models import SalesOrder
 from tests.dashboard.fixtures import Shop, book_sale
 

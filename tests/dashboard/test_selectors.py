@@ -9,14 +9,8 @@ import pytest
 
 from sellersync.core.models import Currency
 from sellersync.dashboard.choices import Dimension
-from sellersync.dashboard.selectors import (
-    ReportFilters,
-    SalesRow,
-    order_margins,
-    product_margins,
-    sales_by,
-    sales_totals,
-)
+from sellersync.dashboard.margins import order_margins, product_margins
+from sellersync.dashboard.selectors import ReportFilters, SalesRow, sales_by, sales_totals
 from sellersync.sales.services import OrderLineData, cancel_order, create_sales_order
 from tests.dashboard.fixtures import CA, US, Shop, book_sale
 

@@ -69,6 +69,7 @@ class AmazonOrderAdmin(CompanyScopedAdmin):
     )
     search_fields = ("amazon_id", "sales_order__name")
     list_per_page = 50  # rendering a row costs ~3 ms (the admin's own); 50 keep the page under 300 ms
+    show_full_result_count = False  # a filtered list does not count all 100,000 orders again
     # no date_hierarchy: its DISTINCT over every order's month cost 2 s with 100,000 orders; the
     # purchase date filter stays
     list_select_related = ("account", "sales_order")
