@@ -7,6 +7,12 @@ not one converted guess (no exchange rates are kept yet). Canceled orders and qu
 The Amazon side (account, marketplace, fulfillment channel) comes from the order's binding
 (`AmazonOrder`); orders that did not come from Amazon appear under an empty key.
 
+Refunds: the posted credit notes of an order (made by the "Refund" action or from Amazon's refund events)
+count against that order: its day, account, marketplace, team and channel, whatever the credit note's own
+date. A period's figures are thus the orders of that period net of what was refunded on them so far, and a
+refund rate is refunds over the sales they refund. `refunded` is the credit notes' untaxed amount (a
+restocking fee the seller keeps lessens it); `net` is untaxed sales less that.
+
 Speed: the database sums the matching orders once, per day, account, marketplace, sales team, channel and
 currency (`sales_cube`: one GROUP BY over the orders, a few hundred rows for 100,000 orders); every total,
 table and chart of the page is a roll-up of those rows in Decimal, so they all agree to the cent.
@@ -15,7 +21,7 @@ table and chart of the page is a roll-up of those rows in Decimal, so they all a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +33,8 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sellersync.accounting.choices import InvoiceKind, InvoiceState
+from sellersync.accounting.models import Invoice
 from sellersync.amazon.choices import FulfillmentChannel
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace
 from sellersync.core.models import Company
@@ -73,6 +81,12 @@ class SalesRow:
     untaxed: Decimal
     tax: Decimal
     total: Decimal
+    refunded: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        """Untaxed sales less the untaxed amount refunded on them (credit notes)."""
+        return self.untaxed - self.refunded
 
 
 def order_conditions(filters: ReportFilters, prefix: str = "") -> Q:
@@ -121,6 +135,7 @@ class SalesCube:
 
     company: Company
     cells: list[dict[str, Any]]
+    refund_cells: list[dict[str, Any]] = field(default_factory=list)
 
     def totals(self) -> list[SalesRow]:
         """One row per currency: the sales of every matching order in that currency."""
@@ -154,31 +169,56 @@ class SalesCube:
             for (period, currency), sums in sorted(rows.items())
         ]
 
-    def _roll_up(self, group_of: Any) -> dict[tuple[Any, str], tuple[int, Decimal, Decimal, Decimal]]:
-        sums: dict[tuple[Any, str], tuple[int, Decimal, Decimal, Decimal]] = {}
+    def _roll_up(
+        self, group_of: Any
+    ) -> dict[tuple[Any, str], tuple[int, Decimal, Decimal, Decimal, Decimal]]:
+        sums: dict[tuple[Any, str], tuple[int, Decimal, Decimal, Decimal, Decimal]] = {}
         for cell in self.cells:
             key = (group_of(cell), str(cell["currency_code"]))
-            orders, untaxed, tax, total = sums.get(key, (0, ZERO, ZERO, ZERO))
+            orders, untaxed, tax, total, refunded = sums.get(key, (0, ZERO, ZERO, ZERO, ZERO))
             sums[key] = (
                 orders + int(cell["order_count"]),
                 untaxed + _cents(cell["untaxed"]),
                 tax + _cents(cell["tax"]),
                 total + _cents(cell["total"]),
+                refunded,
             )
+        for cell in self.refund_cells:
+            key = (group_of(cell), str(cell["currency_code"]))
+            orders, untaxed, tax, total, refunded = sums.get(key, (0, ZERO, ZERO, ZERO, ZERO))
+            sums[key] = (orders, untaxed, tax, total, refunded + _cents(cell["refunded"]))
         return sums
 
 
 def sales_cube(filters: ReportFilters) -> SalesCube:
-    """The matching orders summed per day, account, marketplace, team, channel and currency (one query)."""
+    """The matching orders summed per day, account, marketplace, team, channel and currency, and the
+    posted credit notes of those orders likewise (two queries)."""
     orders = sold_orders(filters)
-    groups = {alias: F(field) for alias, field in _GROUP_FIELDS.values()}
+    groups = {alias: F(path) for alias, path in _GROUP_FIELDS.values()}
     cells = (
         orders.annotate(cube_day=local_day("order_date", orders.db))
         .values("cube_day", currency_code=F("currency_id"), **groups)
         .annotate(**_sums())
         .order_by()
     )
-    return SalesCube(filters.company, list(cells))
+    credit_notes = refunds_of(filters)
+    refund_groups = {alias: F(f"sales_order__{path}") for alias, path in _GROUP_FIELDS.values()}
+    refund_cells = (
+        credit_notes.annotate(cube_day=local_day("sales_order__order_date", credit_notes.db))
+        .values("cube_day", currency_code=F("currency_id"), **refund_groups)
+        .annotate(refunded=Sum("amount_untaxed"))
+        .order_by()
+    )
+    return SalesCube(filters.company, list(cells), list(refund_cells))
+
+
+def refunds_of(filters: ReportFilters) -> QuerySet[Invoice]:
+    """The posted credit notes of the matching orders."""
+    return Invoice.objects.filter(
+        order_conditions(filters, "sales_order__"),
+        kind=InvoiceKind.CREDIT_NOTE,
+        state=InvoiceState.POSTED,
+    )
 
 
 def sales_totals(filters: ReportFilters) -> list[SalesRow]:

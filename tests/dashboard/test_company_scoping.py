@@ -69,7 +69,7 @@ def test_csv_rows_are_the_users_companys_only(shop: Shop, rival: Shop) -> None:
 
     # then
     rows = list(csv.reader(io.StringIO(own.content.decode())))
-    assert rows[1:] == [["Amazon.com (US)", "USD", "1", "10.10", "0.00", "10.10"]]
+    assert rows[1:] == [["Amazon.com (US)", "USD", "1", "10.10", "0.00", "10.10", "0.00", "10.10"]]
     assert foreign.status_code == 400
     assert "77.00" not in foreign.content.decode()
 

@@ -103,9 +103,18 @@ def test_csv_export_by_marketplace_has_exact_figures_for_the_filtered_dates(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
-        ["Marketplace", "Currency", "Orders", "Untaxed", "Taxes", "Total"],
-        ["Amazon.ca (CA)", "CAD", "1", "45.45", "5.91", "51.36"],
-        ["Amazon.com (US)", "USD", "1", "9.99", "0.80", "10.79"],
+        [
+            "Marketplace",
+            "Currency",
+            "Orders",
+            "Untaxed",
+            "Taxes",
+            "Total",
+            "Refunded (untaxed)",
+            "Net untaxed",
+        ],
+        ["Amazon.ca (CA)", "CAD", "1", "45.45", "5.91", "51.36", "0.00", "45.45"],
+        ["Amazon.com (US)", "USD", "1", "9.99", "0.80", "10.79", "0.00", "9.99"],
     ]
 
 
@@ -118,7 +127,9 @@ def test_csv_export_of_order_margins_leaves_unsettled_fees_empty(staff_client: C
 
     # then
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[1:] == [[order.name, order.amazon_order.amazon_id, "2026-03-10", "USD", "10.10", "", ""]]
+    assert rows[1:] == [
+        [order.name, order.amazon_order.amazon_id, "2026-03-10", "USD", "10.10", "0.00", "", ""]
+    ]
 
 
 def test_unknown_export_is_not_found(staff_client: Client, shop: Shop) -> None:
