@@ -133,3 +133,31 @@ def test_generated_returns_are_the_refunded_orders(sandbox: SandboxClient) -> No
         "DEFECTIVE",
         "CARRIER_DAMAGED",
     }
+
+
+def test_a_refund_of_returned_units_is_a_return_and_a_price_adjustment_is_none(
+    sandbox: SandboxClient,
+) -> None:
+    # given two shipped FBA orders
+    first, second = sandbox.create_orders(
+        "NA", 2, marketplace_id=US, fulfillment_channel="AFN", status="Shipped"
+    )
+    sandbox.advance(6 * 3600)
+    first_item, second_item = _order_items(sandbox, first)[0], _order_items(sandbox, second)[0]
+    # when Amazon refunds one returned unit of the first, and 1.00 of the second's price (no unit back)
+    returned = {"items": [{"order_item_id": first_item["OrderItemId"], "quantity": 1}]}
+    adjusted = {"items": [{"order_item_id": second_item["OrderItemId"], "principal": "1.00"}]}
+    assert sandbox.http.post(f"/_sandbox/orders/{first}/refund", json=returned).status_code == 200
+    assert sandbox.http.post(f"/_sandbox/orders/{second}/refund", json=adjusted).status_code == 200
+    _columns, rows = _report_rows(sandbox, FBA_RETURNS)
+    # then the returned unit is in the customer returns report, the price adjustment is not
+    ours = [row for row in rows if row["order-id"] in (first, second)]
+    assert [(row["order-id"], row["sku"], row["quantity"]) for row in ours] == [
+        (first, first_item["SellerSKU"], "1")
+    ]
+    # and the unit cannot be returned a second time by hand
+    again = sandbox.http.post(
+        f"/_sandbox/orders/{first}/return",
+        json={"items": {first_item["OrderItemId"]: first_item["QuantityOrdered"]}},
+    )
+    assert again.status_code == 409
