@@ -5,9 +5,11 @@ the warehouse, received on the Validate page; each row applied once; bad rows st
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.test import Client
 
 from sellersync.amazon import services
@@ -19,6 +21,7 @@ from sellersync.amazon.models import (
     AmazonOrder,
     AmazonReturn,
     OutboundMessage,
+    ReturnsReportCursor,
 )
 from sellersync.amazon.models.returns import ReturnState
 from sellersync.amazon.sync.import_returns import ReturnsImport, import_returns
@@ -185,9 +188,12 @@ def test_a_return_that_cannot_be_applied_is_kept_with_its_reason_and_applied_onc
     assert row.state == ReturnState.FAILED
     assert row.error == f"order {amazon_id} is not in the books yet (it is synchronized first)"
     assert row.move is None
-    # when the order is synchronized and the returns read again
+    # when the order is synchronized and the returns read again days later (the row is no longer in the
+    # period the reports read: it is tried again as stored)
     binding, _item, quantity = _books(account, amazon_id, mug)
     on_hand = stock_selectors.stock_on_hand(mug, amazon_location)
+    sandbox.advance(4 * 24 * 3600)
+    ReturnsReportCursor.objects.filter(account=account).update(read_until=F("read_until") + timedelta(days=3))
     _import(account, client)
     # then the same row is applied, once
     row.refresh_from_db()

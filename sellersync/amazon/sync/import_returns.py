@@ -8,7 +8,8 @@ time; the end left to Amazon) -> poll a short while (left pending for the next r
 -> download -> map (mappers/returns.py) -> apply each row in its own savepoint -> the cursor moves to the
 report's end. A row is applied once: `AmazonReturn` is unique per (account, row key), so the same row in two
 reports (the overlap) or two runs is one move. A row that cannot be applied (order not in the books, SKU
-without offer, more units than delivered) is stored failed with its reason and tried again at the next import.
+without offer, more units than delivered) is stored failed with its reason and tried again at every import,
+from the row as stored when the report no longer brings it.
 """
 
 from __future__ import annotations
@@ -93,7 +94,23 @@ def import_returns(account: AmazonAccount, client: SpApiClient) -> ReturnsImport
             cursor.last_error = ""
         cursor.last_run_at = timezone.now()
         cursor.save()
+    retry_failed_returns(account, result)
     return result
+
+
+def retry_failed_returns(account: AmazonAccount, result: ReturnsImport) -> None:
+    """Apply again the failed rows the reports just read did not bring back (read before the overlap),
+    from the row as stored: e.g. an order synchronized since."""
+    reports = {FulfillmentChannel.FBA: FBA_RETURNS_REPORT, FulfillmentChannel.FBM: FBM_RETURNS_REPORT}
+    failed = AmazonReturn.objects.filter(account=account, state=ReturnState.FAILED).order_by("pk")
+    for stored in failed:
+        raw = {str(key): str(value) for key, value in (stored.row or {}).items()}
+        if not raw or stored.channel not in reports:
+            continue
+        text = "\t".join(raw) + "\n" + "\t".join(raw.values()) + "\n"
+        for row in PARSERS[reports[FulfillmentChannel(stored.channel)]](text):
+            if row.key == stored.row_key:
+                apply_return_row(account, row, result)
 
 
 def _read_report(
