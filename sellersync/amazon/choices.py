@@ -52,12 +52,20 @@ class SyncKind(models.TextChoices):
     RECOVER = "recover", _("Recover order")
     RETRY = "retry", _("Retry failed orders")
     AUDIT = "audit", _("Gap audit")
+    BACKFILL = "backfill", _("History import")  # one window of an order backfill (order reports)
 
 
 class SyncRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")  # every order of the window is in (some may have failed alone)
     FAILED = "failed", _("Failed")  # the run stopped; the cursor did not move past what was committed
+
+
+class BackfillWindowState(models.TextChoices):
+    PENDING = "pending", _("Pending")  # no report requested yet
+    REQUESTED = "requested", _("Report requested")  # Amazon generates it: polled again, never re-requested
+    DONE = "done", _("Done")  # every order of the window applied (CANCELLED by Amazon: no order in it)
+    FAILED = "failed", _("Failed")  # Amazon's FATAL or a malformed document: nothing applied; retried
 
 
 class OutboundKind(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.utils import timezone
 from huey import crontab
@@ -10,7 +11,9 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
 from sellersync.amazon import retention, selectors, services
-from sellersync.amazon.models import AmazonAccount
+from sellersync.amazon.choices import SyncRunStatus
+from sellersync.amazon.models import AmazonAccount, OrderBackfill
+from sellersync.amazon.sync.backfill import BackfillBusy, backfill_lock_name, run_backfill
 from sellersync.amazon.sync.import_orders import sync_orders
 
 logger = logging.getLogger(__name__)
@@ -21,10 +24,12 @@ def account_lock_name(account_id: int) -> str:
 
 
 def account_lock_names() -> list[str]:
-    """Every account's sync and audit locks. A worker that starts releases them: a worker killed while it held
-    one (the OOM killer, a deploy) never released it, and the account would be skipped by every run after."""
+    """Every account's sync, audit and backfill locks. A worker that starts releases them: a worker killed
+    while it held one (the OOM killer, a deploy) never released it, and the account would be skipped by every
+    run after."""
     account_ids = AmazonAccount.objects.order_by("pk").values_list("pk", flat=True)
-    return [name(pk) for pk in account_ids for name in (account_lock_name, audit_lock_name)]
+    names = (account_lock_name, audit_lock_name, backfill_lock_name)
+    return [name(pk) for pk in account_ids for name in names]
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -82,6 +87,28 @@ def audit_account(account_id: int) -> None:
             audit_orders(AmazonAccount.objects.get(pk=account_id))
     except TaskLockedException:
         logger.info("account %s is already being audited; skipped", account_id)
+
+
+@db_task()
+def backfill_account(account_id: int, since: str) -> None:
+    """Import the account's order history since `since` (ISO date) through order reports, resuming the
+    unfinished backfill from that date. Its own lock: the regular sync goes on meanwhile."""
+    try:
+        run_backfill(AmazonAccount.objects.get(pk=account_id), date.fromisoformat(since))
+    except BackfillBusy:
+        logger.info("account %s is already importing its history; skipped", account_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def resume_backfills() -> list[int]:
+    """Every 10 minutes: backfills left running by a worker that stopped are resumed (a running one is
+    skipped by its lock). A backfill that failed waits for the user to run it again."""
+    running = OrderBackfill.objects.filter(status=SyncRunStatus.RUNNING, account__is_active=True)
+    resumed = []
+    for backfill in running.order_by("pk"):
+        backfill_account(backfill.account_id, backfill.since.isoformat())
+        resumed.append(backfill.pk)
+    return resumed
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))

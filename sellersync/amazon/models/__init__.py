@@ -3,6 +3,7 @@ Amazon ids and local records, sync runs, and the messages sent to Amazon."""
 
 from sellersync.amazon.models.accounts import AmazonAccount, AmazonMarketplace, AmazonOffer
 from sellersync.amazon.models.audits import OrderAudit
+from sellersync.amazon.models.backfills import BackfillWindow, OrderBackfill
 from sellersync.amazon.models.bindings import AmazonOrder, AmazonOrderEvent
 from sellersync.amazon.models.inventory import FbaInventoryLevel
 from sellersync.amazon.models.refunds import AmazonRefund, AmazonRefundCursor
@@ -21,8 +22,10 @@ __all__ = [
     "AmazonReturn",
     "AmazonSettlement",
     "AmazonSettlementLine",
+    "BackfillWindow",
     "FbaInventoryLevel",
     "OrderAudit",
+    "OrderBackfill",
     "OutboundMessage",
     "ReturnsReportCursor",
     "SyncRun",

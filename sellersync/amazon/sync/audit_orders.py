@@ -69,8 +69,14 @@ class Listing:
     window_end: datetime | None = None
 
 
-def audit_orders(account: AmazonAccount, *, now: datetime | None = None) -> OrderAudit:
-    """Compare Amazon's orders of the last `account.audit_days` days with the bindings; repair the gaps."""
+def audit_orders(
+    account: AmazonAccount, *, now: datetime | None = None, by_report: bool = False
+) -> OrderAudit:
+    """Compare Amazon's orders of the last `account.audit_days` days with the bindings; repair the gaps.
+
+    `by_report`: list them from one order report (`order_reports.list_orders_by_report`) instead of getOrders
+    pages: a few calls whatever the count, but minutes of Amazon's report generation; worth it past about
+    2,000 orders in the window (getOrders' burst of 20 pages), so getOrders stays the default."""
     from sellersync.amazon.services import client_for_account, synchronized_marketplace_ids
 
     # the cursor is Amazon's own time (its last LastUpdatedBefore): a window never starts after Amazon's now
@@ -81,7 +87,7 @@ def audit_orders(account: AmazonAccount, *, now: datetime | None = None) -> Orde
     try:
         client = client_for_account(account)
         marketplace_ids = synchronized_marketplace_ids(account, client)
-        to_fetch = _compare(account, audit, client, marketplace_ids)
+        to_fetch = _compare(account, audit, client, marketplace_ids, by_report)
         if to_fetch:
             _repair(account, audit, client, marketplace_ids, to_fetch)
         audit.status = SyncRunStatus.SUCCEEDED
@@ -99,11 +105,21 @@ def audit_orders(account: AmazonAccount, *, now: datetime | None = None) -> Orde
 
 
 def _compare(
-    account: AmazonAccount, audit: OrderAudit, client: SpApiClient, marketplace_ids: Sequence[str]
+    account: AmazonAccount,
+    audit: OrderAudit,
+    client: SpApiClient,
+    marketplace_ids: Sequence[str],
+    by_report: bool = False,
 ) -> list[str]:
     """Walk the listing; the ids of the orders missing or behind, counted on the audit."""
     to_fetch: list[str] = []
-    listing = list_orders(client, marketplace_ids, audit.window_start)
+    if by_report:
+        from sellersync.amazon.sync.order_reports import LISTING_MARGIN, list_orders_by_report
+
+        until = (client.amazon_now() or timezone.now()) - LISTING_MARGIN
+        listing = list_orders_by_report(client, marketplace_ids, audit.window_start, until)
+    else:
+        listing = list_orders(client, marketplace_ids, audit.window_start)
     for page in listing.pages:
         versions = dict(
             AmazonOrder.objects.filter(
