@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.amazon.fields import mask_secret
@@ -93,3 +95,15 @@ class RecoverOrderForm(forms.Form):
 
     def clean_amazon_order_id(self) -> str:
         return str(self.cleaned_data["amazon_order_id"]).strip()
+
+
+class BackfillForm(forms.Form):
+    """ "Import history from": the first day of the order history to import (before today)."""
+
+    since = forms.DateField(label=_("Import history from"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_since(self) -> date:
+        since: date = self.cleaned_data["since"]
+        if since >= timezone.now().date():
+            raise forms.ValidationError(_("Choose a day before today."))
+        return since

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from sellersync.amazon import services, views
 from sellersync.amazon.admin.audits import latest_audits, report_audit
+from sellersync.amazon.admin.backfills import backfill_context, start_from_request
 from sellersync.amazon.admin.refunds import report_refunds
 from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.admin.returns import report_returns
@@ -162,6 +163,7 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             "developer_mode": developer_mode_enabled(request.user),
             **self._failure_summary(object_id),
             **self._audit_summary(object_id),
+            **(backfill_context(int(object_id)) if str(object_id).isdigit() else {}),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)
 
@@ -210,6 +212,11 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
                 name="amazon_amazonaccount_sync",
             ),
             path("<int:pk>/audit/", wrap(require_POST(self.audit_view)), name="amazon_amazonaccount_audit"),
+            path(
+                "<int:pk>/backfill/",
+                wrap(require_POST(self.backfill_view)),
+                name="amazon_amazonaccount_backfill",
+            ),
             path(
                 "<int:pk>/settlements/",
                 wrap(require_POST(self.settlements_view)),
@@ -322,6 +329,12 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         if not developer_mode_enabled(request.user):
             raise PermissionDenied
         report_audit(request, audit_orders(account))
+        return self._back_to(account)
+
+    def backfill_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Import history from a date: the backfill is created now and run by the worker."""
+        account = self._account_for_change(request, pk)
+        start_from_request(request, account)
         return self._back_to(account)
 
     def retry_failed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
