@@ -404,3 +404,32 @@ def test_a_run_killed_between_amazons_answer_and_storing_the_report_id_does_not_
     newest.refresh_from_db()
     assert summary.status == SyncRunStatus.SUCCEEDED and newest.report_id == answered[0]
     assert world.calls("createReport") == 8
+
+
+def test_a_document_url_that_expired_before_its_download_is_asked_for_again(
+    world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sellersync.spapi.apis.reports import Reports20210630
+    from sellersync.spapi.errors import AuthError
+
+    # given the first download of a document finds its 5-minute URL expired (S3 answers 403)
+    real = Reports20210630.download_report_document
+    expired = {"left": 1}
+
+    def first_expired(self: Reports20210630, document: Any) -> bytes:
+        if expired["left"]:
+            expired["left"] -= 1
+            raise AuthError("downloadDocument failed with HTTP 403: Forbidden", status=403)
+        return real(self, document)
+
+    monkeypatch.setattr(Reports20210630, "download_report_document", first_expired)
+    # when the history is imported
+    summary = _backfill(world, account)
+    # then that window asked for a fresh URL once, and every window is done
+    assert summary.status == SyncRunStatus.SUCCEEDED and expired["left"] == 0
+    from sellersync.amazon.services import client_for_account
+
+    done = BackfillWindow.objects.filter(state=BackfillWindowState.DONE)
+    with client_for_account(account) as client:  # CANCELLED reports (no order) have no document
+        statuses = [client.reports.get_report(window.report_id).processing_status for window in done]
+    assert len(statuses) == 8 and summary.api_calls["reports.getReportDocument"] == statuses.count("DONE") + 1

@@ -3,6 +3,7 @@ line, resuming the interrupted run of the same account."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -17,9 +18,20 @@ from sellersync.amazon.models import AmazonAccount, AmazonOrder, OrderBackfill
 from sellersync.amazon.sync import backfill as backfill_module
 from sellersync.amazon.sync import order_reports
 from sellersync.amazon.sync.backfill import BackfillProgress
-from tests.amazon.fixtures import Sandbox
+from sellersync.sandbox.app import create_app
+from tests.amazon.fixtures import Sandbox, serving
 
 pytestmark = pytest.mark.django_db
+
+#: Amazon's clock 600 times faster than real time: a document's 5-minute URL lasts half a second, enough on a
+#: loaded machine between getReportDocument and the download.
+SLOWER_SCALE = 600.0
+
+
+@pytest.fixture
+def sandbox(settings: Any) -> Iterator[Sandbox]:
+    with serving(settings, create_app(seed=42, time_scale=SLOWER_SCALE), SLOWER_SCALE) as box:
+        yield box
 
 
 class Killed(BaseException):

@@ -19,6 +19,7 @@ from typing import Any
 
 from sellersync.amazon.sync.audit_orders import ListedOrder, Listing
 from sellersync.spapi.client import SpApiClient
+from sellersync.spapi.errors import AuthError
 from sellersync.spapi.models.reports import Report
 
 BY_ORDER_DATE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
@@ -38,6 +39,8 @@ REQUIRED_COLUMNS = (
 )
 #: Amazon lists an order a little after its change (getOrders' LastUpdatedBefore is 2 minutes before now).
 LISTING_MARGIN = timedelta(minutes=2)
+#: getReportDocument + download tries: a URL that expired before its download is asked for again.
+DOWNLOAD_ATTEMPTS = 3
 FINISHED = frozenset({"DONE", "CANCELLED", "FATAL"})
 CHANNELS = {"Amazon": "AFN", "Merchant": "MFN"}
 
@@ -117,8 +120,14 @@ def finished_report(client: SpApiClient, report_id: str, sleep: Sleep) -> Finish
         return FinishedReport(report, "")
     if report.processing_status != "DONE" or not report.report_document_id:
         raise ReportFailed(f"Amazon could not generate report {report_id} ({report.processing_status})")
-    document = client.reports.get_report_document(report.report_document_id)
-    return FinishedReport(report, decode(client.reports.download_report_document(document)))
+    for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+        document = client.reports.get_report_document(report.report_document_id)
+        try:
+            return FinishedReport(report, decode(client.reports.download_report_document(document)))
+        except AuthError:  # the pre-signed URL expired (5 minutes) before the download: a fresh one
+            if attempt == DOWNLOAD_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def decode(document: bytes) -> str:
