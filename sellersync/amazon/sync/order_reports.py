@@ -43,6 +43,8 @@ LISTING_MARGIN = timedelta(minutes=2)
 DOWNLOAD_ATTEMPTS = 3
 FINISHED = frozenset({"DONE", "CANCELLED", "FATAL"})
 CHANNELS = {"Amazon": "AFN", "Merchant": "MFN"}
+#: The report's order-status values that the Orders API spells otherwise.
+STATUSES = {"Cancelled": "Canceled"}
 
 Sleep = Callable[[float], None]
 
@@ -174,7 +176,7 @@ def listed_orders(rows: Sequence[dict[str, str]]) -> list[ListedOrder]:
             continue
         listed[order_id] = ListedOrder(
             order_id,
-            row["order-status"],
+            STATUSES.get(row["order-status"], row["order-status"]),
             _instant(row["last-updated-date"]),
             CHANNELS.get(row.get("fulfillment-channel", ""), row.get("fulfillment-channel", "")),
         )
