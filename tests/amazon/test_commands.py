@@ -118,7 +118,7 @@ def test_worker_starts_huey_with_threads(tmp_path: Path) -> None:
     # when
     worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
     try:
-        output = _read_until(worker, "Huey consumer started", timeout=20)
+        output = _read_until(worker, "Huey consumer started", timeout=90)
     finally:
         worker.terminate()
         worker.wait(timeout=10)
