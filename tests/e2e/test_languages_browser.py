@@ -33,13 +33,13 @@ EXPECTED = {
         "account": ["凭据", "订单追踪", "库存与产品"],
         "sales order": ["客户参考", "交货状态"],
         "delivery": ["追踪参考", "承运商"],
-        "dashboard": ["销售报告", "每个订单的利润（扣除亚马逊费用）"],
+        "dashboard": ["销售报告", "每个订单的利润（扣除退款和亚马逊费用）"],
     },
     "es": {
         "account": ["Credenciales", "Seguimiento de pedidos", "Existencias y productos"],
         "sales order": ["Referencia del cliente", "Estado de entrega"],
         "delivery": ["Referencia de seguimiento", "Transportista"],
-        "dashboard": ["Reportes de venta", "Margen por pedido, neto de tarifas de Amazon"],
+        "dashboard": ["Reportes de venta", "Margen por pedido, neto de reembolsos y tarifas de Amazon"],
     },
 }
 
