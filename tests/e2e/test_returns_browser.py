@@ -1,11 +1,12 @@
 """In a real browser (Debian's chromium, driven by Playwright): Amazon refunds one unit of an invoiced FBA
 order that the buyer sent back. The user presses Sync refunds and Sync returns on the account (developer
 mode), opens the sales order, sees the credit note and the return among its linked records, and clicks
-through to each: the credit note of the refund, the return with its disposition, its stock and its credit
-note."""
+through to each: the credit note of the refund (Amazon's refund to the cent, crediting the invoice), the
+return with its disposition, its stock and its credit note."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -55,8 +56,9 @@ def test_the_sales_order_shows_the_credit_note_and_the_return_and_leads_to_them(
     assert order is not None, binding.last_error
     [invoice] = create_amazon_invoices([order])
     # and the buyer sends one mug back: Amazon refunds it
-    sandbox.refund(amazon_id, [{"order_item_id": item.order_item_id, "quantity": 1}])
+    refund = sandbox.refund(amazon_id, [{"order_item_id": item.order_item_id, "quantity": 1}])
     sandbox.advance(600)  # refunds are listed once posted more than 2 minutes ago
+    refunded = _refunded_to_buyer(refund["event"])
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
     page = browser_page
     login(page, live_server)
@@ -85,6 +87,7 @@ def test_the_sales_order_shows_the_credit_note_and_the_return_and_leads_to_them(
     invoices = page.locator(".field-linked_invoices")
     expect(invoices).to_contain_text(str(invoice))
     expect(invoices).to_contain_text(str(credit_note))
+    expect(invoices).to_contain_text(f"Credit note · {refunded} USD")
     returns = page.locator(".field-linked_returns")
     expect(returns).to_contain_text(f"{item.seller_sku} × 1")
     expect(returns).to_contain_text(str(row.get_state_display()))
@@ -94,6 +97,9 @@ def test_the_sales_order_shows_the_credit_note_and_the_return_and_leads_to_them(
     invoices.get_by_role("link", name=str(credit_note)).click()
     page.wait_for_url(f"**{reverse('admin:accounting_invoice_change', args=(credit_note.pk,))}")
     expect(page.locator("#content")).to_contain_text(str(credit_note))
+    expect(page.locator(".field-kind")).to_contain_text("Credit note")
+    expect(page.locator(".field-amount_total")).to_contain_text(str(refunded))
+    expect(page.locator(".field-credited_invoice")).to_contain_text(invoice.number)
 
     # when the user goes back and clicks the return: the return, its disposition, stock and credit note
     page.goto(order_url)
@@ -105,3 +111,16 @@ def test_the_sales_order_shows_the_credit_note_and_the_return_and_leads_to_them(
     expect(page.locator(".field-sales_order_link")).to_contain_text(order.name)
     page.locator(".field-credit_notes a.credit-note").click()
     page.wait_for_url(f"**{reverse('admin:accounting_invoice_change', args=(credit_note.pk,))}")
+
+
+def _refunded_to_buyer(event: dict[str, Any]) -> Decimal:
+    """What the buyer got back: the charges refunded (sign reversed), less the promotions given back."""
+    amounts = [
+        Decimal(str(amount["CurrencyAmount"]))
+        for line in event["ShipmentItemAdjustmentList"]
+        for amount in [
+            *(charge["ChargeAmount"] for charge in line.get("ItemChargeAdjustmentList", [])),
+            *(promotion["PromotionAmount"] for promotion in line.get("PromotionAdjustmentList", [])),
+        ]
+    ]
+    return -sum(amounts, Decimal(0))
