@@ -9,6 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
+from sellersync.amazon.account_jobs import active_account_ids, run_for_account
 from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.services import client_for_account
 from sellersync.amazon.sync.import_refunds import import_refunds
@@ -24,9 +25,7 @@ def settlements_lock_name(account_id: int) -> str:
 @db_periodic_task(crontab(hour="5", minute="17"))
 def enqueue_settlement_imports() -> list[int]:
     """Every day: import the settlements of each active account."""
-    account_ids = list(
-        AmazonAccount.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
-    )
+    account_ids = active_account_ids()
     for account_id in account_ids:
         import_account_settlements(account_id)
     return account_ids
@@ -35,16 +34,7 @@ def enqueue_settlement_imports() -> list[int]:
 @db_task()
 def import_account_settlements(account_id: int) -> None:
     """Store the account's payout groups and book the closed ones."""
-    try:
-        with HUEY.lock_task(settlements_lock_name(account_id)):
-            account = AmazonAccount.objects.get(pk=account_id)
-            if not account.has_credentials:
-                return
-            with client_for_account(account) as client:
-                result = import_settlements(account, client)
-            logger.info("settlements of account %s: %s", account_id, result)
-    except TaskLockedException:
-        logger.info("settlements of account %s are already being imported; skipped", account_id)
+    run_for_account(settlements_lock_name(account_id), account_id, "settlements", import_settlements)
 
 
 @db_periodic_task(crontab(minute="*/30"))
@@ -73,9 +63,7 @@ def upload_pending_invoices() -> list[int]:
 @db_periodic_task(crontab(minute="41"))
 def enqueue_refund_imports() -> list[int]:
     """Every hour: credit the refunds Amazon reported since each active account's refund cursor."""
-    account_ids = list(
-        AmazonAccount.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
-    )
+    account_ids = active_account_ids()
     for account_id in account_ids:
         import_account_refunds(account_id)
     return account_ids
@@ -84,13 +72,4 @@ def enqueue_refund_imports() -> list[int]:
 @db_task()
 def import_account_refunds(account_id: int) -> None:
     """Read the account's refund events and make their credit notes (the books' lock: one at a time)."""
-    try:
-        with HUEY.lock_task(settlements_lock_name(account_id)):
-            account = AmazonAccount.objects.get(pk=account_id)
-            if not account.has_credentials:
-                return
-            with client_for_account(account) as client:
-                result = import_refunds(account, client)
-            logger.info("refunds of account %s: %s", account_id, result)
-    except TaskLockedException:
-        logger.info("books of account %s are busy; refunds wait for the next run", account_id)
+    run_for_account(settlements_lock_name(account_id), account_id, "refunds", import_refunds)
