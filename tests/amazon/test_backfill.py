@@ -23,6 +23,7 @@ from sellersync.amazon.models import AmazonAccount, AmazonOrder, BackfillWindow,
 from sellersync.amazon.sync import backfill as backfill_module
 from sellersync.amazon.sync import order_reports
 from sellersync.amazon.sync.backfill import BackfillBusy, estimate_seconds_left, run_backfill, windows
+from sellersync.amazon.sync.export_shipments import order_item_ids_by_line
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.core.models import Company, Partner
 from sellersync.sales.models import SalesOrder, SalesOrderLine
@@ -167,6 +168,30 @@ def test_a_backfill_imports_every_window_newest_first_and_leaves_the_sync_cursor
     account.refresh_from_db()
     assert account.last_order_sync == cursor
     assert SyncRun.objects.filter(account=account, kind=SyncKind.BACKFILL).count() == 8
+
+
+def test_fbm_orders_still_to_ship_are_read_from_the_orders_api_for_their_item_ids(
+    world: Sandbox, account: AmazonAccount
+) -> None:
+    # given Amazon's unshipped FBM orders of the period (an order report carries no order item id, which
+    # the shipment confirmation needs)
+    truth = world.truth(account.seller_id)
+    unshipped_fbm = {
+        order_id
+        for order_id, order in truth.items()
+        if (order["fulfillment_channel"], order["status"]) == ("MFN", "Unshipped")
+    }
+    # when the history is imported
+    summary = _backfill(world, account)
+    # then each of them was read by id from the Orders API, and its every product line has Amazon's item id
+    assert unshipped_fbm and summary.api_calls["orders_2026.getOrder"] == len(unshipped_fbm)
+    for binding in AmazonOrder.objects.filter(account=account, amazon_id__in=unshipped_fbm):
+        item_ids = order_item_ids_by_line(binding)
+        product_lines = binding.sales_order.lines.filter(line_kind="product").count()
+        assert len(item_ids) == product_lines > 0 and all(item_ids.values()), binding.amazon_id
+    # and orders Amazon has shipped are booked from the report alone
+    shipped = AmazonOrder.objects.filter(account=account).exclude(amazon_id__in=unshipped_fbm)
+    assert shipped.exists() and not any(order_item_ids_by_line(binding) for binding in shipped)
 
 
 def test_orders_the_sync_already_has_are_unchanged(world: Sandbox, account: AmazonAccount) -> None:

@@ -34,14 +34,20 @@ from django.utils.translation import ngettext
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskLockedException
 
-from sellersync.amazon.choices import BackfillWindowState, SyncKind, SyncRunStatus
+from sellersync.amazon.choices import BackfillWindowState, PiiAccess, SyncKind, SyncRunStatus
 from sellersync.amazon.mappers.order_report import ReportFormatError
 from sellersync.amazon.mappers.pii import redact
+from sellersync.amazon.mappers.types import OrderData
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, BackfillWindow, OrderBackfill, SyncRun
 from sellersync.amazon.sync import order_reports
-from sellersync.amazon.sync.import_orders import apply_entries
+from sellersync.amazon.sync.import_orders import apply_entries, order_source
 from sellersync.amazon.sync.order_reports import MalformedReport, ReportFailed, Sleep
-from sellersync.amazon.sync.sources import SourceEntry, entries_from_order_report
+from sellersync.amazon.sync.sources import (
+    PiiGate,
+    SourceEntry,
+    entries_from_order_report,
+    needs_order_item_ids,
+)
 from sellersync.spapi.client import SpApiClient
 
 logger = logging.getLogger(__name__)
@@ -266,7 +272,7 @@ class _WindowRunner:
     def _finish(self, window: BackfillWindow) -> None:
         try:
             finished = order_reports.finished_report(self.client, window.report_id, self.sleep)
-            entries = entries_from_report(finished.text)
+            entries = self._with_item_ids(entries_from_report(finished.text))
         except (ReportFailed, MalformedReport) as exc:
             window.state, window.error = BackfillWindowState.FAILED, f"{type(exc).__name__}: {exc}"[:4000]
             window.finished_at = timezone.now()
@@ -287,6 +293,21 @@ class _WindowRunner:
             window.save()
         self.summary.orders_created += run.orders_created
         self.summary.orders_updated += run.orders_updated
+
+    def _with_item_ids(self, entries: list[SourceEntry]) -> list[SourceEntry]:
+        """FBM orders still to ship come from the Orders API instead of the report: their shipment
+        confirmation names Amazon's order item ids, which an order report does not carry."""
+        to_ship = [
+            entry.amazon_order_id
+            for entry in entries
+            if isinstance(entry.result, OrderData) and needs_order_item_ids(entry.result)
+        ]
+        if not to_ship:
+            return entries
+        pii = PiiGate(self.client, allowed=self.account.pii_access != PiiAccess.REFUSED)
+        from_api = order_source(self.account, self.client, pii).by_ids(self.marketplace_ids, to_ship)
+        by_id = {entry.amazon_order_id: entry for entry in from_api}
+        return [by_id.get(entry.amazon_order_id, entry) for entry in entries]
 
 
 def _booked(account: AmazonAccount, amazon_order_ids: list[str]) -> int:
