@@ -83,13 +83,16 @@ def test_the_dashboard_totals_and_its_channel_csv_agree_with_the_books(
     # then the file has a header and one row per channel and currency, with the books' figures
     lines = list(csv.reader(io.StringIO(content)))
     assert download.suggested_filename == "sales-by-channel.csv"
-    assert lines[0] == ["Fulfillment channel", "Currency", "Orders", "Untaxed", "Taxes", "Total"]
+    header = ["Fulfillment channel", "Currency", "Orders", "Untaxed", "Taxes", "Total"]
+    assert lines[0] == [*header, "Refunded (untaxed)", "Net untaxed"]
     found = {
         (label, currency): [int(orders), Decimal(untaxed), Decimal(tax), Decimal(total)]
-        for label, currency, orders, untaxed, tax, total in lines[1:]
+        for label, currency, orders, untaxed, tax, total, _refunded, _net in lines[1:]
     }
     assert len(found) == len(lines) - 1
     assert found == expected
+    # nothing was refunded: the net is the untaxed sales
+    assert all((row[6], row[7]) == ("0.00", row[3]) for row in lines[1:])
 
 
 def _read(download: Any) -> str:
