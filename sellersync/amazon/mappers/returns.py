@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -88,17 +89,24 @@ def _quantity(text: str) -> int:
     return int(text)
 
 
+def _quantity_and_moment(
+    raw: dict[str, str], required: Sequence[str], quantity_column: str, date_column: str
+) -> tuple[int, datetime]:
+    """The row's returned quantity and moment; ValueError naming what is missing or unreadable."""
+    missing = [name for name in required if not raw.get(name)]
+    if missing:
+        raise ValueError("the row has no " + ", ".join(missing))
+    return _quantity(raw[quantity_column]), _moment(raw[date_column])
+
+
 def fba_return_rows(text: str) -> list[ReturnRow | BadReturnRow]:
     """The rows of an FBA customer returns report."""
     mapped: list[ReturnRow | BadReturnRow] = []
     for raw in _rows(text):
         order_id, sku = raw.get("order-id", ""), raw.get("sku", "")
         key = _key("AFN", order_id, sku, raw.get("return-date", ""), raw.get("license-plate-number", ""))
-        missing = [name for name in FBA_REQUIRED if not raw.get(name)]
         try:
-            if missing:
-                raise ValueError("the row has no " + ", ".join(missing))
-            quantity, returned_at = _quantity(raw["quantity"]), _moment(raw["return-date"])
+            quantity, returned_at = _quantity_and_moment(raw, FBA_REQUIRED, "quantity", "return-date")
         except ValueError as error:
             mapped.append(BadReturnRow("AFN", key, order_id, sku, str(error), raw))
             continue
@@ -127,11 +135,10 @@ def fbm_return_rows(text: str) -> list[ReturnRow | BadReturnRow]:
     for raw in _rows(text):
         order_id, sku = raw.get("Order ID", ""), raw.get("Merchant SKU", "")
         key = _key("MFN", order_id, raw.get("Amazon RMA ID", ""), sku)
-        missing = [name for name in FBM_REQUIRED if not raw.get(name)]
         try:
-            if missing:
-                raise ValueError("the row has no " + ", ".join(missing))
-            quantity, returned_at = _quantity(raw["Return quantity"]), _moment(raw["Return request date"])
+            quantity, returned_at = _quantity_and_moment(
+                raw, FBM_REQUIRED, "Return quantity", "Return request date"
+            )
         except ValueError as error:
             mapped.append(BadReturnRow("MFN", key, order_id, sku, str(error), raw))
             continue
