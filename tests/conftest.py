@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,6 +52,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     return _redis_url()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _huey_of_this_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """This run's own Huey queue, schedule and locks: never the developer's (var/huey.sqlite3, which a demo
+    worker reads), and never a lock an interrupted earlier run left held in Redis (a killed test run never
+    releases its locks, and the next run's account of the same primary key would find itself "busy")."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import RedisStorage, SqliteStorage
+
+    previous = HUEY.storage
+    if isinstance(previous, RedisStorage):
+        HUEY.storage = RedisStorage(f"{HUEY.name}-tests-{uuid.uuid4().hex}", connection_pool=previous.pool)
+    elif isinstance(previous, SqliteStorage):
+        filename = tmp_path_factory.mktemp("huey") / "huey.sqlite3"
+        HUEY.storage = SqliteStorage(HUEY.name, filename=str(filename))
+    try:
+        yield
+    finally:
+        if HUEY.storage is not previous:
+            HUEY.storage.flush_all()
+            HUEY.storage = previous
 
 
 SEED_MIGRATIONS = (

@@ -20,3 +20,18 @@ def test_console_script_runs_django_checks():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_lock_an_interrupted_earlier_run_left_held_does_not_block_this_run():
+    from huey.contrib.djhuey import HUEY
+
+    # given a lock held in the configured Huey storage, as a test run killed mid-task leaves it
+    configured = HUEY.create_storage()
+    stale = f"{HUEY.name}.lock.amazon-backfill-{os.getpid()}"
+    assert configured.put_if_empty(stale, b"1")
+    try:
+        # then this run takes the same lock: its queue and locks are its own
+        with HUEY.lock_task(f"amazon-backfill-{os.getpid()}"):
+            assert HUEY.is_locked(f"amazon-backfill-{os.getpid()}")
+    finally:
+        configured.delete_data(stale)
