@@ -9,8 +9,8 @@ into a client afterwards is refused before anything is sent (``UntrustedHost``):
 =============  ==========================================  ==========================================
 LWA tokens     https://api.amazon.com/auth/o2/token         {sandbox}/auth/o2/token
 SP-API         https://sellingpartnerapi-{na,eu,fe}...      {sandbox}
-documents      https, a host under amazonaws.com or         the sandbox's origin
-               amazon.com (Amazon's pre-signed S3 URLs)
+documents      https, the S3 buckets of Amazon's document      the sandbox's origin
+               service (tortuga-prod-{na,eu,fe}.s3...)
 consent page   the marketplace's (else region's) Seller     {sandbox}/apps/authorize/consent
                Central, /apps/authorize/consent
 =============  ==========================================  ==========================================
@@ -21,6 +21,7 @@ sandbox URL the operator configured.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -31,8 +32,14 @@ from sellersync.spapi.marketplaces import Marketplace, Region
 AMAZON_LWA_URL = "https://api.amazon.com/auth/o2/token"
 SANDBOX_LWA_PATH = "/auth/o2/token"
 CONSENT_PATH = "/apps/authorize/consent"
-#: Amazon's pre-signed document URLs (S3 buckets such as tortuga-prod-na.s3-external-1.amazonaws.com).
-DOCUMENT_HOST_SUFFIXES = (".amazonaws.com", ".amazon.com")
+#: Where Amazon's pre-signed feed/report document URLs point: the S3 buckets of its document service
+#: ("Tortuga", as in the ids amzn1.tortuga.*), one bucket per region, seen on S3 endpoints of various AWS
+#: regions (na.s3-external-1 and na.s3, eu.s3-eu-west-1, fe.s3-us-west-2).
+#: The first label of a virtual-hosted S3 host is the bucket, and bucket names are global, so pinning the
+#: bucket names keeps anyone else's bucket (or any other service under amazonaws.com) out.
+DOCUMENT_BUCKETS = ("tortuga-prod-na", "tortuga-prod-eu", "tortuga-prod-fe")
+_S3_ENDPOINT = r"s3(?:-external-1|[.-][a-z]{2}(?:-[a-z]+)+-\d)?\.amazonaws\.com"
+DOCUMENT_HOST = re.compile(rf"(?:{'|'.join(map(re.escape, DOCUMENT_BUCKETS))})\.{_S3_ENDPOINT}")
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
@@ -112,14 +119,18 @@ class Endpoints:
             self.check_api_url(url)
 
     def check_document_url(self, url: str | httpx.URL) -> None:
-        """Refuse a document transfer to anything but an https Amazon host (or the sandbox)."""
+        """Refuse a document transfer to anything but an https bucket of Amazon's document service (or the
+        sandbox)."""
         if self.region is None:
             self._require_same_origin(url, self.api_url, "a document transfer")
             return
         origin = Origin.of(url)
-        amazon_host = origin.host.endswith(DOCUMENT_HOST_SUFFIXES)
-        if origin.scheme != "https" or origin.port != _DEFAULT_PORTS["https"] or not amazon_host:
-            raise UntrustedHost(f"refusing a document transfer with {origin}: not an https Amazon host")
+        amazon_bucket = DOCUMENT_HOST.fullmatch(origin.host) is not None
+        if origin.scheme != "https" or origin.port != _DEFAULT_PORTS["https"] or not amazon_bucket:
+            raise UntrustedHost(
+                f"refusing a document transfer with {origin}: not an https bucket of Amazon's document "
+                f"service ({', '.join(DOCUMENT_BUCKETS)} on S3)"
+            )
 
     def _require_same_origin(self, url: str | httpx.URL, expected: str, what: str) -> None:
         origin = Origin.of(url)
