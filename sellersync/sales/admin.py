@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
 from sellersync.sales import services
+from sellersync.sales.choices import OrderState
 from sellersync.sales.models import SalesOrder, SalesOrderEvent, SalesOrderLine, SalesTeam
 
 
@@ -111,8 +112,24 @@ class SalesOrderAdmin(CompanyScopedAdmin):
     inlines = (SalesOrderLineInline, SalesOrderEventInline)
     actions = ("confirm_selected", "cancel_selected", "lock_selected")
 
+    #: Fixed once the order is confirmed: the customer, date and buyer's reference are those the deliveries,
+    #: the invoices and Amazon's own order carry.
+    fixed_after_quotation = ("partner", "shipping_partner", "order_date", "client_order_ref")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are created by services (sync, import), which number and total them
+
+    def get_readonly_fields(self, request: HttpRequest, obj: SalesOrder | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state != OrderState.DRAFT:
+            return fields + self.fixed_after_quotation
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: SalesOrder | None = None) -> bool:
+        # a confirmed order has deliveries, invoices or Amazon's order behind it: it is canceled, not deleted
+        if obj is not None and obj.state != OrderState.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Confirm"))
     def confirm_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:

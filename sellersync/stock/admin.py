@@ -19,7 +19,7 @@ from sellersync.sales.admin import run_on_each
 from sellersync.stock import selectors, services
 from sellersync.stock.admin_on_hand import OnHandPageMixin
 from sellersync.stock.admin_validate import ValidatePageMixin
-from sellersync.stock.choices import LocationKind
+from sellersync.stock.choices import LocationKind, PickingState
 from sellersync.stock.forms import TransferForm, TransferLineFormSet
 from sellersync.stock.models import Carrier, Location, Move, Picking, ReorderRule, Warehouse
 from sellersync.stock.pdf import SlipExtras, render_delivery_slip, slip_filename
@@ -99,6 +99,12 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # transfers are created by services, which number them (see "New transfer")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Picking | None = None) -> bool:
+        # a ready or done transfer is canceled or returned, never deleted: its moves are the stock's history
+        if obj is not None and obj.state in (PickingState.READY, PickingState.DONE):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_urls(self) -> list[URLPattern]:
         info = (self.model._meta.app_label, self.model._meta.model_name)
@@ -212,6 +218,9 @@ class MoveAdmin(CompanyScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Move | None = None) -> bool:
         return False  # a move's state and done quantity change only through its transfer's Validate page
+
+    def has_delete_permission(self, request: HttpRequest, obj: Move | None = None) -> bool:
+        return False  # deleting a done move would change what is on hand behind the ledger's back
 
 
 @admin.register(ReorderRule)

@@ -92,3 +92,44 @@ def test_posting_a_sales_order_form_with_a_changed_state_and_amounts_changes_not
     order = SalesOrder.objects.get(pk=confirmed_order.pk)
     assert (order.state, order.amount_untaxed, order.currency_id) == ("confirmed", Decimal("99.70"), "EUR")
     assert order.note == "packed with care"
+
+
+def test_a_confirmed_order_keeps_its_customer_date_and_reference_and_cannot_be_deleted(
+    admin_client: Any, confirmed_order: Any
+) -> None:
+    # given a confirmed order and its change page
+    from django.forms.models import model_to_dict
+    from django.urls import reverse
+
+    from sellersync.sales.models import SalesOrder
+
+    url = reverse("admin:sales_salesorder_change", args=(confirmed_order.pk,))
+    page = admin_client.get(url).content.decode()
+    assert reverse("admin:sales_salesorder_delete", args=(confirmed_order.pk,)) not in page
+    before = SalesOrder.objects.values("partner_id", "order_date", "client_order_ref").get(
+        pk=confirmed_order.pk
+    )
+    data = {key: ("" if value is None else value) for key, value in model_to_dict(confirmed_order).items()}
+    data.update(
+        client_order_ref="999-0000000-0000000",
+        order_date_0="2020-01-01",
+        order_date_1="00:00:00",
+        note="gift",
+        **{
+            f"{prefix}-{key}": "0"
+            for prefix in ("lines", "events")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+        _save="Save",
+    )
+    # when the form is posted with another reference and date, and the delete page is asked for
+    assert admin_client.post(url, data).status_code == 302
+    delete = admin_client.post(
+        reverse("admin:sales_salesorder_delete", args=(confirmed_order.pk,)), {"post": "yes"}
+    )
+    # then only the note changed, and the order is still there
+    after = SalesOrder.objects.values("partner_id", "order_date", "client_order_ref").get(
+        pk=confirmed_order.pk
+    )
+    assert after == before and SalesOrder.objects.get(pk=confirmed_order.pk).note == "gift"
+    assert delete.status_code == 403

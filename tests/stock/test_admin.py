@@ -214,3 +214,19 @@ def test_new_transfer_refuses_the_same_location_twice_and_writes_nothing(
     assert response.status_code == 200
     assert "The source and the destination must differ." in response.content.decode()
     assert not Picking.objects.exists()
+
+
+def test_a_shipped_transfer_and_its_moves_cannot_be_deleted(
+    admin_client: Client, confirmed_order: SalesOrder, stocked_warehouse: Location, mug: Product
+) -> None:
+    # given a delivery of 3 mugs validated in full (7 left on hand)
+    picking = services.create_delivery_for_order(confirmed_order, stocked_warehouse)
+    post_validate_page(admin_client, picking, everything(picking), None, "")
+    move = Move.objects.get(picking=picking, product=mug)
+    # when the delete pages of the transfer and of its move are posted
+    picking_answer = admin_client.post(_admin_url(Picking, "delete", picking.pk), {"post": "yes"})
+    move_answer = admin_client.post(_admin_url(Move, "delete", move.pk), {"post": "yes"})
+    # then both are refused and the stock is unchanged
+    assert (picking_answer.status_code, move_answer.status_code) == (403, 403)
+    assert Picking.objects.get(pk=picking.pk).state == PickingState.DONE
+    assert stock_on_hand(mug, stocked_warehouse) == Decimal(7)
