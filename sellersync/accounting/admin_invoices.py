@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
 from sellersync.accounting.models import Invoice, InvoiceLine
-from sellersync.accounting.payment_state import payment_state
+from sellersync.accounting.payment_state import payment_state, posted_credit_notes
 from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
 from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
@@ -87,6 +87,7 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "partner",
         "sales_order",
         "credited_invoice",
+        "credit_notes",
         "origin",
         "date",
         "currency",
@@ -96,6 +97,7 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "amount_total",
         "amount_receivable",
         "payment_state_label",
+        "amount_credited",
         "amount_due",
         "settled_by",
         "is_business",
@@ -122,6 +124,32 @@ class InvoiceAdmin(CompanyScopedAdmin):
     def payment_state_label(self, invoice: Invoice) -> str:
         state = payment_state(invoice)
         return state.label if state else "—"
+
+    @admin.display(description=_("credited"))
+    def amount_credited(self, invoice: Invoice) -> str:
+        state = payment_state(invoice)
+        if state is None or invoice.is_credit_note:
+            return "—"
+        return f"{state.amount_credited} {invoice.currency_id}"
+
+    @admin.display(description=_("credit notes"))
+    def credit_notes(self, invoice: Invoice) -> str:
+        """The invoice's posted credit notes, linked, with their amount and whether they were paid back."""
+        notes = posted_credit_notes(invoice) if not invoice.is_credit_note else []
+        if not notes:
+            return "—"
+        rows = []
+        for note in notes:
+            state = payment_state(note)
+            label = state.label if state else note.get_state_display()
+            amount = f"{note.amount_receivable} {note.currency_id}"
+            url = reverse("admin:accounting_invoice_change", args=(note.pk,))
+            rows.append((url, str(note), note.date.isoformat(), amount, label))
+        return format_html_join(
+            "; ",
+            '<a class="credit-note-link" href="{}">{}</a> · {} · {} · {}',
+            rows,
+        )
 
     @admin.display(description=_("amount due"))
     def amount_due(self, invoice: Invoice) -> str:

@@ -65,3 +65,12 @@ class InvoiceState(models.TextChoices):
     DRAFT = "draft", _("Draft")  # prepared from the order, no number, not in the books
     POSTED = "posted", _("Posted")  # numbered (gapless per journal and year), its journal entry posted
     CANCELED = "canceled", _("Canceled")  # a draft abandoned; a posted invoice is refunded by a credit note
+
+
+class PaymentStatus(models.TextChoices):
+    """Where a posted invoice or credit note stands, derived from the books (`payment_state.py`)."""
+
+    NOT_PAID = "not_paid", _("Not paid")  # something due and no money received for it
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")  # money received, something still due
+    PAID = "paid", _("Paid")  # nothing due; a credit note: paid back to the buyer or set against its invoice
+    CREDITED = "credited", _("Credited")  # an invoice wholly reversed by its credit notes

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from sellersync.accounting.choices import AccountRole, InvoiceKind, InvoiceState
+from sellersync.accounting.choices import AccountRole, InvoiceKind, InvoiceState, PaymentStatus
 from sellersync.accounting.models import Invoice
+from sellersync.accounting.payment_state import payment_state
 from sellersync.accounting.selectors import account_balance, unreconciled_lines
 from sellersync.accounting.services import get_account
 from sellersync.amazon import services
@@ -71,6 +72,12 @@ def _refunds_on_amazon(client: SpApiClient, currency: str = "") -> dict[str, Dec
             assert event.amazon_order_id is not None
             refunded[event.amazon_order_id] = refunded.get(event.amazon_order_id, Decimal(0)) + total
     return refunded
+
+
+def _status(document: Invoice) -> tuple[PaymentStatus, Decimal]:
+    state = payment_state(document)
+    assert state is not None
+    return state.status, state.amount_due
 
 
 def _lines(invoice: Invoice) -> list[tuple[str, str, Decimal, Decimal, Decimal]]:
@@ -135,6 +142,14 @@ def test_refund_events_then_the_settlement_make_one_credit_note_each_uploaded_an
     fee = partial_note.lines.get(line_kind="restocking_fee")
     assert (fee.subtotal, fee.tax_amount, fee.total) == (Decimal("-2.00"), Decimal(0), Decimal("-2.00"))
     assert AmazonRefund.objects.get(credit_note=partial_note).restocking_fee == Decimal("2.00")
+    # and, before any settlement, the whole refund leaves its invoice credited with nothing due, the partial
+    # one leaves its invoice not paid with its total less the credit note due (a credit note is no payment)
+    [partial_invoice] = [invoice for invoice in invoices if invoice.origin == partial]
+    assert _status(invoice) == (PaymentStatus.CREDITED, Decimal("0.00"))
+    assert _status(partial_invoice) == (
+        PaymentStatus.NOT_PAID,
+        partial_invoice.amount_receivable - partial_note.amount_receivable,
+    )
     # and the credit notes are uploaded to Amazon like the invoices, as credit notes with the refund's id
     sync_invoices(eu_account, eu_client)
     sandbox.advance(180)
@@ -170,6 +185,11 @@ def test_refund_events_then_the_settlement_make_one_credit_note_each_uploaded_an
     receivable = get_account(eu_account.company, AccountRole.RECEIVABLE)
     for order_id in refunded:
         assert not unreconciled_lines(receivable, matching_key=order_id).exists()
+    # and Amazon paid both invoices and paid both refunds out: the partly refunded invoice is paid, the
+    # wholly refunded one credited, both credit notes paid, nothing due anywhere
+    assert _status(partial_invoice) == (PaymentStatus.PAID, Decimal("0.00"))
+    assert _status(invoice) == (PaymentStatus.CREDITED, Decimal("0.00"))
+    assert {_status(note) for note in credit_notes} == {(PaymentStatus.PAID, Decimal("0.00"))}
 
 
 def test_sync_refunds_on_the_account_works_in_developer_mode_only(

@@ -139,12 +139,17 @@ class LinkedRecordsMixin:
 
     @admin.display(description=gettext_lazy("payments"))
     def linked_payments(self, order: SalesOrder) -> str:
-        rows = []
+        """The entries of the money that settled the order's invoices and credit notes (a settlement paying
+        an invoice and a refund is listed once)."""
+        entries = {}
         for invoice in Invoice.objects.filter(sales_order=order).order_by("pk"):
             state = payment_state(invoice)
             for entry in state.settled_by if state else []:
-                url = reverse("admin:accounting_journalentry_change", args=(entry.pk,))
-                rows.append((url, str(entry), f"{entry.date}"))
+                entries.setdefault(entry.pk, entry)
+        rows = [
+            (reverse("admin:accounting_journalentry_change", args=(entry.pk,)), str(entry), f"{entry.date}")
+            for entry in sorted(entries.values(), key=lambda entry: (entry.date, entry.pk))
+        ]
         return _links(rows)
 
     @admin.display(description=gettext_lazy("settlement lines"))
