@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,10 +34,10 @@ OPEN_STATES = (PickingState.DRAFT, PickingState.READY)
 
 class ValidateTransferForm(forms.Form):
     carrier = forms.ModelChoiceField(
-        Carrier.objects.filter(is_active=True), required=False, label=gettext_lazy("carrier")
+        Carrier.objects.filter(is_active=True), required=False, label=capfirst(gettext_lazy("carrier"))
     )
     tracking_reference = forms.CharField(
-        max_length=128, required=False, label=gettext_lazy("tracking reference")
+        max_length=128, required=False, label=capfirst(gettext_lazy("tracking reference"))
     )
 
 

@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
 from sellersync.accounting.choices import InvoiceKind
 from sellersync.accounting.models import Invoice
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonSettlement, FbaInventoryLevel
 from sellersync.amazon.models.settlements import SettlementState
-from sellersync.core.models import Company
+from sellersync.amazon.sync.import_fba_inventory import amazon_location_of
+from sellersync.core.models import Company, Product
 from sellersync.sales.models import SalesOrder
+from sellersync.stock.selectors import stock_on_hand
 from tests.amazon.fixtures import Sandbox
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +109,14 @@ def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_sell
         assert set(closed.values_list("state", flat=True)) <= {SettlementState.POSTED}
         # and the FBA inventory levels were read
         assert FbaInventoryLevel.objects.filter(account=account).count() > 0
+        # and Amazon's count is the Amazon location's opening stock: never below zero after the FBA sales
+        location = amazon_location_of(account)
+        for product_id, amazon_total in (
+            FbaInventoryLevel.objects.filter(account=account, product__isnull=False)
+            .values_list("product")
+            .annotate(total=Sum("amazon_total"))
+        ):
+            assert stock_on_hand(Product(pk=product_id), location) == amazon_total
         assert f"{account}: {bindings.count()} orders in the books" in out.getvalue()
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -20,11 +19,15 @@ from django.utils.translation import gettext_lazy
 
 from sellersync.amazon.models import AmazonAccount, FbaInventoryLevel
 from sellersync.amazon.services import client_for_account
-from sellersync.amazon.sync.import_fba_inventory import amazon_location_of, import_fba_inventory
+from sellersync.amazon.sync.import_fba_inventory import (
+    adopt_amazon_counts,
+    amazon_location_of,
+    import_fba_inventory,
+)
 from sellersync.core.admin_scoping import CompanyScopedAdmin
+from sellersync.core.models import Product
 from sellersync.core.scoping import scope
 from sellersync.spapi.errors import SpApiError
-from sellersync.stock import services as stock_services
 from sellersync.stock.admin import LocationAdmin, MoveAdmin
 from sellersync.stock.models import Location, Move
 
@@ -92,19 +95,9 @@ class FbaInventoryLevelAdmin(CompanyScopedAdmin):
     @admin.action(description=gettext_lazy("Set our Amazon location to Amazon's count"))
     def adopt_amazon_count(self, request: HttpRequest, queryset: QuerySet[FbaInventoryLevel]) -> None:
         adjusted = 0
-        for level in queryset.select_related("account", "product").order_by("pk"):
-            if level.product is None:
-                continue
-            product_total = sum(
-                other.amazon_total
-                for other in FbaInventoryLevel.objects.filter(account=level.account, product=level.product)
-            )
-            location = amazon_location_of(level.account)
-            if stock_services.adjust_inventory(location, level.product, Decimal(product_total)) is not None:
-                adjusted += 1
-            FbaInventoryLevel.objects.filter(account=level.account, product=level.product).update(
-                our_quantity=Decimal(product_total), difference=Decimal(0)
-            )
+        for account in AmazonAccount.objects.filter(pk__in=queryset.values("account")).order_by("pk"):
+            products = Product.objects.filter(pk__in=queryset.filter(account=account).values("product"))
+            adjusted += adopt_amazon_counts(account, products)
         self.message_user(
             request, _("%(count)d product(s) adjusted.") % {"count": adjusted}, messages.SUCCESS
         )

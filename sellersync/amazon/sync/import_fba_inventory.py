@@ -5,17 +5,19 @@ A SKU that shows in several marketplaces (pooled inventory, e.g. North America o
 counted once, with its largest total. The account's offers map SKUs to products; the difference is per
 product (sum of Amazon's totals over its SKUs minus its stock on hand in the Amazon location) and is shown
 on each of its SKUs. SKUs Amazon no longer reports are removed; nothing else is written: reading Amazon's
-count never moves our stock (an inventory adjustment does, when the user decides so).
+count never moves our stock (an inventory adjustment does, when the user decides so: adopt_amazon_counts).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from sellersync.amazon.models import AmazonAccount, AmazonOffer, FbaInventoryLevel
@@ -109,3 +111,23 @@ def _store(
         },
     )
     return level
+
+
+def adopt_amazon_counts(account: AmazonAccount, products: Iterable[Product] | None = None) -> int:
+    """Set the account's Amazon location to Amazon's last-read count (the total of each product's SKUs) for
+    these products (every mapped one by default), by an inventory adjustment each: the opening stock of a
+    seller who starts with sellersync, or a correction the user decided. Returns how many were adjusted."""
+    levels = FbaInventoryLevel.objects.filter(account=account, product__isnull=False)
+    if products is not None:
+        levels = levels.filter(product__in=[product.pk for product in products])
+    totals = dict(levels.values_list("product").annotate(total=Sum("amazon_total")).order_by("product"))
+    location = amazon_location_of(account)
+    adjusted = 0
+    for product in Product.objects.filter(pk__in=totals).order_by("pk"):
+        counted = Decimal(totals[product.pk])
+        if stock_services.adjust_inventory(location, product, counted) is not None:
+            adjusted += 1
+        FbaInventoryLevel.objects.filter(account=account, product=product).update(
+            our_quantity=counted, difference=Decimal(0)
+        )
+    return adjusted

@@ -35,7 +35,7 @@ from sellersync.accounting.rates import set_rate
 from sellersync.amazon import services
 from sellersync.amazon.choices import Environment, Region
 from sellersync.amazon.models import AmazonAccount, AmazonOrder
-from sellersync.amazon.sync.import_fba_inventory import import_fba_inventory
+from sellersync.amazon.sync.import_fba_inventory import adopt_amazon_counts, import_fba_inventory
 from sellersync.amazon.sync.import_orders import sync_orders
 from sellersync.amazon.sync.import_settlements import import_settlements
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
@@ -191,7 +191,8 @@ def demo_accounts(company: Company, sandbox_url: str) -> list[AmazonAccount]:
 def demo_books(account: AmazonAccount) -> str:
     """The account's books filled at start, each step after the one it needs: orders synced, the orders
     Amazon shipped invoiced (and posted), settlements imported (a settlement pays invoices: the closed
-    14-day periods are booked, so fees and margins show), FBA inventory levels read. Returns what was done.
+    14-day periods are booked, so fees and margins show), FBA inventory levels read and taken as the Amazon
+    location's opening stock. Returns what was done.
     Amazon's refusal of one step is said and the next steps still run."""
     run = sync_orders(account)
     shipped = SalesOrder.objects.filter(
@@ -204,6 +205,8 @@ def demo_books(account: AmazonAccount) -> str:
         with services.client_for_account(account) as client:
             booked = import_settlements(account, client).booked
             levels = len(import_fba_inventory(account, client))
+        # the opening stock of a seller who starts with sellersync: the Amazon location holds Amazon's count
+        adopt_amazon_counts(account)
     except (SpApiError, DomainError) as error:
         refused.append(str(error))
     text = _(
