@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sellersync.amazon.fields import mask_secret
@@ -26,7 +27,7 @@ class AmazonAccountForm(forms.ModelForm):
     """The account form: secrets are write-only; left empty, the stored value is kept."""
 
     lwa_client_secret = forms.CharField(label=_("LWA client secret"), required=False, widget=SecretInput())
-    refresh_token = forms.CharField(label=_("refresh token"), required=False, widget=SecretInput())
+    refresh_token = forms.CharField(label=capfirst(_("refresh token")), required=False, widget=SecretInput())
 
     class Meta:
         model = AmazonAccount
