@@ -92,3 +92,7 @@ class CompanyMembershipAdmin(CompanyScopedAdmin):
     list_filter = ("company",)
     search_fields = ("user__username", "user__email", "company__name")
     autocomplete_fields = ("user",)
+
+
+# Django's own user and group screens, replaced by scoped ones that cannot grant more than one holds.
+from sellersync.core import admin_users  # noqa: E402, F401
