@@ -256,3 +256,19 @@ def test_a_superuser_keeps_every_power(company: Company, other_company: Company)
     assert response.status_code == 302
     assert stranger.is_superuser is True
     assert stranger.user_permissions.count() == 1
+
+
+def test_the_user_autocomplete_of_memberships_offers_ones_companies_users(
+    company: Company, other_company: Company
+) -> None:
+    # given
+    manager = make_member("manager", [company], [*USERS, "core.view_companymembership"])
+    make_member("colleague", [company], [])
+    make_member("stranger", [other_company], [])
+    query = {"app_label": "core", "model_name": "companymembership", "field_name": "user", "term": ""}
+
+    # when
+    response = logged_in(manager).get(reverse("admin:autocomplete"), query)
+
+    # then
+    assert {result["text"] for result in response.json()["results"]} == {"manager", "colleague"}
