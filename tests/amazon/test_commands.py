@@ -22,6 +22,7 @@ from sellersync.amazon.models.settlements import SettlementState
 from sellersync.amazon.sync.import_fba_inventory import amazon_location_of
 from sellersync.core.models import Company, Product
 from sellersync.sales.models import SalesOrder
+from sellersync.stock.models import Carrier
 from sellersync.stock.selectors import stock_on_hand
 from tests.amazon.fixtures import Sandbox
 
@@ -90,6 +91,14 @@ def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_sell
     assert accounts["EU"].marketplaces.count() == 5
     assert (accounts["NA"].environment, accounts["EU"].environment) == ("sandbox", "sandbox")
     assert (tmp_path / "sandbox.sqlite3").exists()
+    # and the usual carriers are there to ship with, each once, under Amazon's carrier code
+    carriers = dict(Carrier.objects.values_list("name", "amazon_carrier_code"))
+    assert {name: carriers.get(name) for name in ("UPS", "USPS", "FedEx", "DHL")} == {
+        "UPS": "UPS",
+        "USPS": "USPS",
+        "FedEx": "FedEx",
+        "DHL": "DHL",
+    }
     # and the books were filled at start, each step after the one it needs, for each account
     for account in accounts.values():
         bindings = AmazonOrder.objects.filter(account=account, sales_order__isnull=False)

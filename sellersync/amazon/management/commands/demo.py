@@ -46,6 +46,7 @@ from sellersync.sales.models import SalesOrder
 from sellersync.sandbox.app import create_app
 from sellersync.sandbox.server import serve_in_thread
 from sellersync.spapi.errors import SpApiError
+from sellersync.stock.models import Carrier
 from sellersync.stock.services import get_or_create_amazon_location, setup_company_stock
 
 DEMO_COMPANY = "Demo Store"
@@ -150,7 +151,18 @@ def demo_company() -> Company:
     setup_company_stock(company)
     get_or_create_amazon_location(company)
     demo_exchange_rates(company)
+    demo_carriers()
     return company
+
+
+#: Carriers a seller ships FBM orders with, named as Amazon's carrier codes (the name is what Amazon is told).
+DEMO_CARRIERS = ("UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Deutsche Post")
+
+
+def demo_carriers() -> None:
+    """The usual carriers beside "Self Delivery", so that a delivery can be shipped as a seller would."""
+    for name in DEMO_CARRIERS:
+        Carrier.objects.get_or_create(name__iexact=name, defaults={"name": name, "amazon_carrier_code": name})
 
 
 def demo_exchange_rates(company: Company) -> None:
