@@ -100,6 +100,13 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # transfers are created by services, which number them (see "New transfer")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Picking | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state in (PickingState.DONE, PickingState.CANCELED):
+            # what was shipped, with which carrier and tracking, is what Amazon and the customer were told
+            return (*fields, "carrier", "tracking_reference", "scheduled_date")
+        return fields
+
     def has_delete_permission(self, request: HttpRequest, obj: Picking | None = None) -> bool:
         # a ready or done transfer is canceled or returned, never deleted: its moves are the stock's history
         if obj is not None and obj.state in (PickingState.READY, PickingState.DONE):

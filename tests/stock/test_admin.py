@@ -230,3 +230,38 @@ def test_a_shipped_transfer_and_its_moves_cannot_be_deleted(
     assert (picking_answer.status_code, move_answer.status_code) == (403, 403)
     assert Picking.objects.get(pk=picking.pk).state == PickingState.DONE
     assert stock_on_hand(mug, stocked_warehouse) == Decimal(7)
+
+
+def test_a_shipped_transfer_keeps_the_carrier_and_tracking_it_was_shipped_with(
+    admin_client: Client, confirmed_order: SalesOrder, stocked_warehouse: Location
+) -> None:
+    # given a delivery validated with carrier "Self Delivery" and tracking "TRACK-1"
+    picking = services.create_delivery_for_order(confirmed_order, stocked_warehouse)
+    carrier = services.get_self_delivery_carrier()
+    post_validate_page(admin_client, picking, everything(picking), carrier, "TRACK-1")
+    other = Carrier.objects.create(name="UPS", amazon_carrier_code="UPS")
+    # when its change form is posted with another carrier and tracking reference
+    answer = admin_client.post(
+        _admin_url(Picking, "change", picking.pk),
+        {
+            "carrier": other.pk,
+            "tracking_reference": "CHANGED",
+            "scheduled_date_0": f"{picking.scheduled_date:%Y-%m-%d}",
+            "scheduled_date_1": f"{picking.scheduled_date:%H:%M:%S}",
+            "_save": "Save",
+            **_move_rows(picking),
+        },
+    )
+    # then the form saved nothing of them: the transfer still says what it was shipped with
+    assert answer.status_code == 302
+    picking.refresh_from_db()
+    assert (picking.carrier_id, picking.tracking_reference) == (carrier.pk, "TRACK-1")
+
+
+def _move_rows(picking: Picking) -> dict[str, object]:
+    """The change form's read-only move rows, as the browser posts them back."""
+    ids = list(picking.moves.order_by("pk").values_list("pk", flat=True))
+    rows: dict[str, object] = {"moves-TOTAL_FORMS": len(ids), "moves-INITIAL_FORMS": len(ids)}
+    for index, move_id in enumerate(ids):
+        rows.update({f"moves-{index}-id": move_id, f"moves-{index}-picking": picking.pk})
+    return rows
