@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
+from sellersync.accounting.choices import InvoiceState
+from sellersync.accounting.languages import change_invoice_language
 from sellersync.accounting.models import Invoice, InvoiceLine
 from sellersync.accounting.payment_state import payment_state, posted_credit_notes
 from sellersync.accounting.pdf import pdf_filename, render_invoice_pdf
@@ -66,10 +68,12 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "currency",
         "state",
         "vat_number_missing",
+        "language",
     )
     list_filter = (
         "state",
         "kind",
+        "language",
         "company",
         "vat_number_missing",
         "buyer_vat_number_invalid",
@@ -105,6 +109,7 @@ class InvoiceAdmin(CompanyScopedAdmin):
         "vat_number_missing",
         "buyer_vat_number_invalid",
         "reason",
+        "language",
         "transaction_id",
         "entry",
         "created_at",
@@ -169,6 +174,16 @@ class InvoiceAdmin(CompanyScopedAdmin):
                 for entry in state.settled_by
             ),
         )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Invoice | None = None) -> tuple[str, ...]:
+        """Everything comes from the sales order; a draft's language may still be chosen."""
+        if obj is not None and obj.state == InvoiceState.DRAFT:
+            return tuple(name for name in self.readonly_fields if name != "language")
+        return tuple(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: Invoice, form: Any, change: bool) -> None:
+        if "language" in form.changed_data:
+            change_invoice_language(obj, form.cleaned_data["language"])
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # invoices are made from sales orders

@@ -36,6 +36,7 @@ from sellersync.accounting import rates
 from sellersync.accounting.choices import AccountRole, InvoiceKind, InvoiceState, JournalKind
 from sellersync.accounting.errors import InvalidEntry
 from sellersync.accounting.exchange import reconcile_with_exchange_difference
+from sellersync.accounting.languages import document_language
 from sellersync.accounting.models import Account, Invoice, InvoiceLine, Journal, JournalLine
 from sellersync.accounting.services import (
     LineData,
@@ -81,6 +82,7 @@ class BuyerTaxFacts:
 
 
 BuyerFactsOf = Callable[[SalesOrder], BuyerTaxFacts]
+LanguageOf = Callable[[SalesOrder], str]
 RefusalHandler = Callable[[SalesOrder, DomainError], None]
 
 
@@ -107,8 +109,11 @@ def create_invoice_from_order(
     buyer: BuyerTaxFacts | None = None,
     date: datetime.date | None = None,
     post: bool = False,
+    language: str = "",
 ) -> Invoice:
-    """A draft invoice of the whole order (posted at once with `post=True`). AlreadyInvoiced if it has one."""
+    """A draft invoice of the whole order (posted at once with `post=True`). AlreadyInvoiced if it has one.
+
+    Its language is the customer's, else `language` (e.g. the marketplace's), else the default one."""
     with transaction.atomic():
         locked = (
             SalesOrder.objects.select_for_update(of=("self",))
@@ -131,6 +136,7 @@ def create_invoice_from_order(
             buyer_vat_number=vat_number[:40],
             vat_number_missing=facts.is_business and not vat_number,
             buyer_vat_number_invalid=bool(vat_number) and not vat_number_is_valid(vat_number),
+            language=document_language(locked.partner, language),
         )
         try:
             with transaction.atomic():
@@ -157,19 +163,24 @@ def create_invoices(
     date: datetime.date | None = None,
     post: bool = False,
     on_refused: RefusalHandler | None = None,
+    language_of: LanguageOf | None = None,
 ) -> list[Invoice]:
     """Invoice each order that can be, one transaction each; orders already invoiced are skipped.
 
     An order whose invoice is refused (e.g. no exchange rate for its currency) raises, leaving the invoices
-    before it; with `on_refused`, it is reported there and the batch goes on.
+    before it; with `on_refused`, it is reported there and the batch goes on. `language_of` gives an order's
+    document language when its customer has none.
     """
     invoices = []
     for order in sorted(orders, key=lambda order: order.pk):
         if _has_live_invoice(order) or order.state not in INVOICEABLE_STATES:
             continue
         facts = buyer_facts(order) if buyer_facts is not None else None
+        language = language_of(order) if language_of is not None else ""
         try:
-            invoices.append(create_invoice_from_order(order, buyer=facts, date=date, post=post))
+            invoices.append(
+                create_invoice_from_order(order, buyer=facts, date=date, post=post, language=language)
+            )
         except NotInvoiceable:  # invoiced or canceled meanwhile (the caller's copy may be stale)
             continue
         except DomainError as error:
@@ -481,6 +492,7 @@ def create_credit_note(
             buyer_vat_number_invalid=original.buyer_vat_number_invalid,
             reason=reason[:256],
             transaction_id=transaction_id[:64],
+            language=document_language(original.partner, original.language),
         )
         InvoiceLine.objects.bulk_create(_credit_line(credit_note, original, request) for request in requested)
         InvoiceLine.objects.bulk_create(_charge_line(credit_note, charge) for charge in charges)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,16 @@ class Invoice(models.Model):
         help_text=_("The buyer's VAT number fails the format check (country prefix, length, check digits)."),
     )
     reason = models.CharField(_("reason"), max_length=256, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The document is printed in it, whoever prints it; chosen when it is made (the customer's "
+            "language, else the marketplace's) and kept once it is posted."
+        ),
+    )
     transaction_id = models.CharField(
         _("refund transaction id"),
         max_length=64,

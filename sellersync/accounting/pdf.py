@@ -4,13 +4,13 @@ Amazon buyers cannot be e-mailed, so the document carries what a buyer (or a tax
 and buyer with VAT numbers, number and date, the Amazon order id, lines with their tax, totals, and the tax
 that Amazon collected and remits; each line's rate, and a VAT summary (taxable base and tax per rate).
 Fonts (a Unicode one, CJK text embedded when there is some) as in `sellersync.core.pdf`.
-The document is in the active language (the user who prints), or the one given; dates, numbers and money
-are formatted in it.
+The document is in its own language (`Invoice.language`, see `accounting.languages`), never the language of
+whoever prints it: a user reading the back office in Chinese, or the worker uploading it to Amazon, prints
+an amazon.es invoice in Spanish. Dates, numbers and money are formatted in that language.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -114,16 +114,16 @@ def _totals(doc: _Document, invoice: Invoice) -> None:
     doc.line(_("Paid through Amazon."))
 
 
-def render_invoice_pdf(invoice: Invoice, language: str | None = None) -> bytes:
-    """The invoice (or credit note) as PDF bytes, in `language` or else the active one."""
-    with translation.override(language) if language else nullcontext():
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice (or credit note) as PDF bytes, in the document's language as it is stored now."""
+    invoice = Invoice.objects.select_related("company", "partner", "currency", "credited_invoice").get(
+        pk=invoice.pk
+    )
+    with translation.override(invoice.language):
         return _render(invoice)
 
 
 def _render(invoice: Invoice) -> bytes:
-    invoice = Invoice.objects.select_related("company", "partner", "currency", "credited_invoice").get(
-        pk=invoice.pk
-    )
     lines = list(invoice.lines.select_related("product", "tax").order_by("sequence", "pk"))
     doc = _Document()
     _header(doc, invoice)

@@ -153,6 +153,16 @@ class Partner(models.Model):
     state = models.CharField(_("state or region"), max_length=128, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=32, blank=True)
     country_code = models.CharField(_("country code"), max_length=2, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language of this customer's invoices and credit notes; empty: the marketplace's (English "
+            "where sellersync has no translation)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -89,3 +89,16 @@ class Marketplace(Enum):
             if marketplace.marketplace_id == marketplace_id:
                 return marketplace
         raise ValueError(f"unknown Amazon marketplace id: {marketplace_id!r}")
+
+
+# The language sellersync prints a marketplace's invoices and credit notes in when the customer has none of
+# their own: the marketplace's language where sellersync has a catalogue for it (the back office speaks en,
+# zh-hans, es). Spain and Mexico: Spanish, their buyers' language (es_ES, es_MX). Every other marketplace is
+# absent and gets English: either English is its language already (US, CA, UK, IE, AU, SG, IN, AE, ZA), or
+# sellersync has no catalogue for it yet (de, fr, it, nl, sv, pl, pt, tr, ar, ja), and an English invoice
+# is read more widely than one in a language the buyer may not read either. Add a marketplace here when its
+# language gets a catalogue.
+DOCUMENT_LANGUAGES: dict[Marketplace, str] = {
+    Marketplace.ES: "es",
+    Marketplace.MX: "es",
+}

@@ -50,10 +50,12 @@ def euro_invoice(
     description: str = "Mug",
     *,
     post: bool = True,
+    language: str = "",
 ) -> Invoice:
-    """The invoice (posted unless asked) of a confirmed EUR order of two units, dated 2026-03-01."""
+    """The invoice (posted unless asked) of a confirmed EUR order of two units, dated 2026-03-01; in the
+    customer's language, else `language` (e.g. a marketplace's), else English."""
     lines = [OrderLineData(quantity=Decimal(2), unit_price=Decimal(unit_price), description=description)]
     order = create_sales_order(
         company, customer, Currency.objects.get(code="EUR"), lines, client_order_ref=ref, confirm=True
     )
-    return create_invoice_from_order(order, date=datetime.date(2026, 3, 1), post=post)
+    return create_invoice_from_order(order, date=datetime.date(2026, 3, 1), post=post, language=language)

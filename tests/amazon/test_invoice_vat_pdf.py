@@ -45,7 +45,7 @@ def test_the_pdf_shows_each_lines_rate_and_the_vat_summary_per_rate(
     invoice = _invoice(account, "DE136695976")
 
     # when
-    text = _squeezed(pdf_text(render_invoice_pdf(invoice, "en"), tmp_path))
+    text = _squeezed(pdf_text(render_invoice_pdf(invoice), tmp_path))
 
     # then: lines with their rate: untaxed, rate, tax, total
     assert "Cookbook 2 37.36 EUR DE 7 % 2.62 EUR 39.98 EUR" in text
@@ -67,4 +67,4 @@ def test_a_malformed_buyer_vat_number_is_flagged_not_refused(account: AmazonAcco
     # then: invoiced and posted, the number kept as Amazon gave it, and flagged
     assert invoice.number and invoice.buyer_vat_number == "DE136695977"
     assert invoice.buyer_vat_number_invalid is True
-    assert "Buyer VAT number: DE136695977" in pdf_text(render_invoice_pdf(invoice, "en"), tmp_path)
+    assert "Buyer VAT number: DE136695977" in pdf_text(render_invoice_pdf(invoice), tmp_path)

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from sellersync.accounting.choices import InvoiceKind, InvoiceState
 from sellersync.accounting.invoicing import ChargeLine, CreditLine, create_credit_note
+from sellersync.accounting.languages import document_language
 from sellersync.accounting.models import Invoice, InvoiceLine
 from sellersync.amazon.mappers import refunds as mapping
 from sellersync.amazon.mappers.errors import MappingError
@@ -250,19 +251,22 @@ def _credit_note(refund: AmazonRefund, invoice: Invoice, data: RefundData) -> In
             % {"refund": data.currency, "invoice": invoice, "currency": invoice.currency_id}
         )
     invoice_lines = list(invoice.lines.select_related("product").order_by("sequence", "pk"))
+    language = document_language(invoice.partner, invoice.language)  # the credit note's, for its lines
     credits: list[CreditLine] = []
     charges: list[ChargeLine] = []
     for item in data.items:
-        item_credits, item_charges = _item_lines(refund, item, invoice_lines)
+        item_credits, item_charges = _item_lines(refund, item, invoice_lines, language)
         credits += item_credits
         charges += item_charges
     if not credits and not charges:
         raise RefundRefused(gettext("The refund gives back no amount."))
     posted = timezone.localtime(refund.posted_at).date()
+    with translation.override(language):
+        reason = gettext("Amazon refund of %(date)s") % {"date": posted.isoformat()}
     return create_credit_note(
         invoice,
         _merged(credits),
-        gettext("Amazon refund of %(date)s") % {"date": posted.isoformat()},
+        reason,
         transaction_id=transaction_id(data),
         date=max(posted, invoice.date),
         post=True,
@@ -277,13 +281,13 @@ def transaction_id(data: RefundData) -> str:
 
 
 def _item_lines(
-    refund: AmazonRefund, item: RefundItem, invoice_lines: list[InvoiceLine]
+    refund: AmazonRefund, item: RefundItem, invoice_lines: list[InvoiceLine], language: str
 ) -> tuple[list[CreditLine], list[ChargeLine]]:
     credits, charges = [], []
     product_id = _product_of_sku(refund, item.sku)
     for charge in item.charges:
         if charge.kind in (mapping.RESTOCKING_FEE, mapping.OTHER):
-            charges.append(_charge_line(charge))
+            charges.append(_charge_line(charge, language))
             continue
         line = _invoice_line(invoice_lines, charge.kind, item.sku, product_id)
         if line is None:
@@ -298,11 +302,13 @@ def _item_lines(
     return credits, charges
 
 
-def _charge_line(charge: mapping.RefundCharge) -> ChargeLine:
-    if charge.kind == mapping.RESTOCKING_FEE:
-        description = gettext("Restocking fee")
-    else:
-        description = gettext("Refunded by Amazon: %(charge)s") % {"charge": charge.label}
+def _charge_line(charge: mapping.RefundCharge, language: str) -> ChargeLine:
+    """A credit note line of its own, described in the credit note's language."""
+    with translation.override(language):
+        if charge.kind == mapping.RESTOCKING_FEE:
+            description = gettext("Restocking fee")
+        else:
+            description = gettext("Refunded by Amazon: %(charge)s") % {"charge": charge.label}
     return ChargeLine(description, charge.amount + charge.tax, line_kind=charge.kind)
 
 

@@ -38,6 +38,7 @@ from sellersync.sales.models import SalesOrder
 from sellersync.spapi import order_feeds
 from sellersync.spapi.client import SpApiClient
 from sellersync.spapi.errors import PermanentError, TransientError
+from sellersync.spapi.marketplaces import DOCUMENT_LANGUAGES, Marketplace
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,18 @@ def amazon_buyer_facts(order: SalesOrder) -> BuyerTaxFacts:
     )
 
 
+def marketplace_language(order: SalesOrder) -> str:
+    """The language of the order's marketplace for its documents; "" for English (see DOCUMENT_LANGUAGES)."""
+    binding = binding_of_order(order.pk)
+    if binding is None:
+        return ""
+    try:
+        marketplace = Marketplace.from_id(binding.marketplace_id)
+    except ValueError:
+        return ""
+    return DOCUMENT_LANGUAGES.get(marketplace, "")
+
+
 def create_amazon_invoices(
     orders: Iterable[SalesOrder],
     *,
@@ -107,10 +120,17 @@ def create_amazon_invoices(
 ) -> list[Invoice]:
     """Invoice and post the orders not invoiced yet; queue the upload of those sold on an EU marketplace.
 
+    Each invoice is in its customer's language, else its marketplace's (the PDF Amazon gets is in it).
+
     A refused order raises, or with `on_refused` is reported there while the others are invoiced.
     """
     invoices = invoicing.create_invoices(
-        orders, buyer_facts=amazon_buyer_facts, date=date, post=True, on_refused=on_refused
+        orders,
+        buyer_facts=amazon_buyer_facts,
+        date=date,
+        post=True,
+        on_refused=on_refused,
+        language_of=marketplace_language,
     )
     for invoice in invoices:
         queue_upload(invoice)
@@ -170,7 +190,7 @@ def _send(client: SpApiClient, message: OutboundMessage) -> None:
     options = dict(message.payload["feed_options"])
     if options.get("metadata:documenttype") == "CreditNote" and not options.get("metadata:transactionid"):
         raise InvoiceNotUploadable(_("Amazon needs the refund's transaction id to take a credit note."))
-    invoice = Invoice.objects.get(pk=message.payload["invoice_id"])
+    invoice = Invoice.objects.get(pk=message.payload["invoice_id"])  # printed in its own language
     response = client.feeds.submit_feed(
         FEED_TYPE, [message.payload["marketplace_id"]], render_invoice_pdf(invoice), PDF_CONTENT_TYPE, options
     )
