@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from huey.contrib.djhuey import HUEY
-from huey.exceptions import TaskLockedException
-
+from sellersync.amazon import locks
 from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.services import client_for_account
 from sellersync.spapi.client import SpApiClient
@@ -27,12 +25,12 @@ def run_for_account(
 ) -> None:
     """`work(account, client)` under the lock; a busy account waits for the next run (logged, not raised)."""
     try:
-        with HUEY.lock_task(lock_name):
+        with locks.hold(lock_name):
             account = AmazonAccount.objects.get(pk=account_id)
             if not account.has_credentials:
                 return
             with client_for_account(account) as client:
                 result = work(account, client)
             logger.info("%s of account %s: %s", what, account_id, result)
-    except TaskLockedException:
+    except locks.LockBusy:
         logger.info("account %s is busy; %s wait for the next run", account_id, what)

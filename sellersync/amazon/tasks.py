@@ -7,13 +7,12 @@ from datetime import date
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from sellersync.amazon import retention, selectors, services
+from sellersync.amazon import locks, retention, selectors, services
 from sellersync.amazon.choices import SyncRunStatus
 from sellersync.amazon.models import AmazonAccount, OrderBackfill
-from sellersync.amazon.sync.backfill import BackfillBusy, backfill_lock_name, run_backfill
+from sellersync.amazon.sync.backfill import BackfillBusy, run_backfill
 from sellersync.amazon.sync.import_orders import sync_orders
 
 logger = logging.getLogger(__name__)
@@ -21,15 +20,6 @@ logger = logging.getLogger(__name__)
 
 def account_lock_name(account_id: int) -> str:
     return f"amazon-sync-{account_id}"
-
-
-def account_lock_names() -> list[str]:
-    """Every account's sync, audit and backfill locks. A worker that starts releases them: a worker killed
-    while it held one (the OOM killer, a deploy) never released it, and the account would be skipped by every
-    run after."""
-    account_ids = AmazonAccount.objects.order_by("pk").values_list("pk", flat=True)
-    names = (account_lock_name, audit_lock_name, backfill_lock_name)
-    return [name(pk) for pk in account_ids for name in names]
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -45,12 +35,12 @@ def enqueue_due_accounts() -> list[int]:
 def sync_account(account_id: int) -> None:
     """Synchronize one account's orders, then retry its failed orders whose backoff elapsed."""
     try:
-        with HUEY.lock_task(account_lock_name(account_id)):
+        with locks.hold(account_lock_name(account_id)):
             account = AmazonAccount.objects.get(pk=account_id)
             sync_orders(account)
             if selectors.failed_orders_due(account, timezone.now()).exists():
                 services.retry_failed_orders(account, due_only=True)
-    except TaskLockedException:
+    except locks.LockBusy:
         logger.info("account %s is already being synchronized; skipped", account_id)
 
 
@@ -58,9 +48,9 @@ def sync_account(account_id: int) -> None:
 def retry_failed_account_orders(account_id: int) -> None:
     """The Retry button, in the background: fetch every failed order of the account again."""
     try:
-        with HUEY.lock_task(account_lock_name(account_id)):
+        with locks.hold(account_lock_name(account_id)):
             services.retry_failed_orders(AmazonAccount.objects.get(pk=account_id))
-    except TaskLockedException:
+    except locks.LockBusy:
         logger.info("account %s is already being synchronized; retry skipped", account_id)
 
 
@@ -83,9 +73,9 @@ def audit_account(account_id: int) -> None:
     from sellersync.amazon.sync.audit_orders import audit_orders
 
     try:
-        with HUEY.lock_task(audit_lock_name(account_id)):
+        with locks.hold(audit_lock_name(account_id)):
             audit_orders(AmazonAccount.objects.get(pk=account_id))
-    except TaskLockedException:
+    except locks.LockBusy:
         logger.info("account %s is already being audited; skipped", account_id)
 
 
@@ -125,8 +115,8 @@ def sync_pending_pickings() -> list[int]:
     account_ids = list(selectors.accounts_with_outbound_work().values_list("pk", flat=True))
     for account_id in account_ids:
         try:
-            with HUEY.lock_task(account_lock_name(account_id)):
+            with locks.hold(account_lock_name(account_id)):
                 sync_pickings(AmazonAccount.objects.get(pk=account_id))
-        except TaskLockedException:
+        except locks.LockBusy:
             logger.info("account %s is busy; its pickings wait for the next tick", account_id)
     return account_ids

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from sellersync.amazon import locks
 from sellersync.amazon.account_jobs import active_account_ids, run_for_account
 from sellersync.amazon.models import AmazonAccount
 from sellersync.amazon.services import client_for_account
@@ -51,11 +51,11 @@ def upload_pending_invoices() -> list[int]:
     account_ids = sorted(set(waiting.values_list("pk", flat=True)))
     for account_id in account_ids:
         try:
-            with HUEY.lock_task(settlements_lock_name(account_id)):
+            with locks.hold(settlements_lock_name(account_id)):
                 account = AmazonAccount.objects.get(pk=account_id)
                 with client_for_account(account) as client:
                     logger.info("invoices of account %s: %s", account_id, sync_invoices(account, client))
-        except TaskLockedException:
+        except locks.LockBusy:
             logger.info("books of account %s are busy; invoices wait for the next run", account_id)
     return account_ids
 

@@ -360,9 +360,9 @@ def test_a_malformed_document_fails_its_window_and_writes_nothing(
 def test_a_second_backfill_of_the_account_at_the_same_time_is_refused(
     world: Sandbox, account: AmazonAccount
 ) -> None:
-    from huey.contrib.djhuey import HUEY
+    from sellersync.amazon import locks
 
-    with HUEY.lock_task(backfill_module.backfill_lock_name(account.pk)), pytest.raises(BackfillBusy):
+    with locks.hold(backfill_module.backfill_lock_name(account.pk)), pytest.raises(BackfillBusy):
         _backfill(world, account)
     assert not OrderBackfill.objects.exists()
 

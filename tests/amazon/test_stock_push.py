@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from huey.contrib.djhuey import HUEY
 
-from sellersync.amazon import tasks_stock
+from sellersync.amazon import locks, tasks_stock
 from sellersync.amazon.choices import FulfillmentChannel, OutboundKind, OutboundState
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, AmazonOffer, OutboundMessage
 from sellersync.amazon.services import client_for_account
@@ -181,7 +181,7 @@ def test_the_periodic_task_pushes_accounts_with_the_option_and_skips_a_locked_on
     # given: the NA account pushes its stock, the EU one does not
     _offer(account, skus[7], mug)
     # when: first while another stock job holds the NA account, then freely
-    with HUEY.lock_task(tasks_stock.stock_lock_name(account.pk)):
+    with locks.hold(tasks_stock.stock_lock_name(account.pk)):
         locked = tasks_stock.enqueue_fbm_stock_pushes.call_local()
         messages_while_locked = OutboundMessage.objects.filter(kind=OutboundKind.STOCK).count()
     tasks_stock.enqueue_fbm_stock_pushes.call_local()

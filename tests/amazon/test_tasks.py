@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
-from huey.consumer import Consumer
 from huey.contrib.djhuey import HUEY
 
-from sellersync.amazon import tasks
+from sellersync.amazon import locks, tasks
 from sellersync.amazon.choices import SyncKind
 from sellersync.amazon.models import AmazonAccount, SyncRun
 
@@ -58,7 +56,7 @@ def test_sync_account_is_skipped_while_another_sync_of_the_account_holds_the_loc
     immediate_huey: None, na_account: AmazonAccount
 ) -> None:
     # given the account's lock held
-    with HUEY.lock_task(tasks.account_lock_name(na_account.pk)):
+    with locks.hold(tasks.account_lock_name(na_account.pk)):
         # when
         tasks.sync_account(na_account.pk)
 
@@ -90,23 +88,3 @@ def test_daily_erase_keeps_buyer_data_within_retention_and_erases_it_past_it(
     # then only the versions past the retention period lost their buyer data
     assert erased == len(old)
     assert AmazonOrderEvent.objects.exclude(buyer_data="").count() == len(with_pii) - len(old)
-
-
-@pytest.mark.django_db
-def test_a_worker_that_starts_releases_the_account_lock_a_killed_worker_left(
-    immediate_huey: None, na_account: AmazonAccount, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given the account's lock left held: its worker was SIGKILLed mid-sync (OOM killer, a deploy), so
-    # nothing released it, and every later sync of the account is skipped
-    HUEY.lock_task(tasks.account_lock_name(na_account.pk)).acquire()
-    tasks.sync_account(na_account.pk)
-    assert not SyncRun.objects.filter(account=na_account).exists()
-
-    # when a worker starts again (its consumer is created, not run)
-    monkeypatch.setattr(Consumer, "run", lambda self: None)
-    call_command("worker", workers=1)
-
-    # then the lock is gone and the account is synchronized again
-    assert not HUEY.is_locked(tasks.account_lock_name(na_account.pk))
-    tasks.sync_account(na_account.pk)
-    assert SyncRun.objects.filter(account=na_account, kind=SyncKind.ORDERS).count() == 1

@@ -31,9 +31,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from huey.contrib.djhuey import HUEY
-from huey.exceptions import TaskLockedException
 
+from sellersync.amazon import locks
 from sellersync.amazon.choices import BackfillWindowState, PiiAccess, SyncKind, SyncRunStatus
 from sellersync.amazon.mappers.order_report import ReportFormatError
 from sellersync.amazon.mappers.pii import redact
@@ -117,10 +116,10 @@ def run_backfill(
     """Import the account's orders purchased since `since` (to `until`, now by default), resuming the
     account's unfinished backfill from the same date. Raises BackfillBusy when one runs elsewhere."""
     try:
-        with HUEY.lock_task(backfill_lock_name(account.pk)):
+        with locks.hold(backfill_lock_name(account.pk)):
             backfill = start_backfill(account, since, until=until, window=window or WINDOW)
             return _run(account, backfill, progress, client, sleep)
-    except TaskLockedException as exc:
+    except locks.LockBusy as exc:
         raise BackfillBusy(f"{account}: a history import is already running") from exc
 
 
