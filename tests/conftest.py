@@ -76,6 +76,19 @@ def _huey_of_this_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator
             HUEY.storage = previous
 
 
+@pytest.fixture
+def immediate_huey() -> Iterator[None]:
+    """Huey runs each task in the caller as it is enqueued (its in-memory storage meanwhile)."""
+    from huey.contrib.djhuey import HUEY
+
+    # Leaving immediate mode makes Huey create its configured storage again: this run's own is put back.
+    previous, storage = HUEY.immediate, HUEY.storage
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+    HUEY.storage = storage
+
+
 SEED_MIGRATIONS = (
     "sellersync.core.migrations.0002_seed_currencies",
     "sellersync.stock.migrations.0002_seed_self_delivery_carrier",

@@ -16,7 +16,6 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from sellersync.amazon import tasks
 from sellersync.amazon.choices import SyncKind, SyncRunStatus
@@ -178,19 +177,15 @@ def test_an_audit_amazon_does_not_answer_is_recorded_failed_with_the_reason(
 
 
 def test_the_daily_task_audits_each_active_linked_account_once(
-    still_sandbox: Sandbox, account: AmazonAccount, company: Company
+    still_sandbox: Sandbox, account: AmazonAccount, company: Company, immediate_huey: None
 ) -> None:
     # given an active linked account, an inactive one and one without credentials (Huey immediate)
     inactive = make_account(still_sandbox, company, "EU", name="Amazon EU off")
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
     AmazonAccount.objects.create(name="Not linked", company=company, seller_id="A0")
-    previous, HUEY.immediate = HUEY.immediate, True
-    try:
-        # when the daily tick comes
-        audited = tasks.audit_all_accounts.call_local()
-    finally:
-        HUEY.immediate = previous
+    # when the daily tick comes
+    audited = tasks.audit_all_accounts.call_local()
     # then only the active linked account was audited, and its audit is recorded
     assert audited == [account.pk]
     assert list(OrderAudit.objects.values_list("account_id", "status")) == [

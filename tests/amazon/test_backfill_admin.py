@@ -3,7 +3,6 @@ message; the worker's task imports the history and the page shows its progress."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,6 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from sellersync.amazon.choices import BackfillWindowState, SyncRunStatus
 from sellersync.amazon.models import AmazonAccount, AmazonOrder, OrderBackfill
@@ -20,14 +18,6 @@ from sellersync.core.models import Company
 from tests.core.fixtures import make_member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def immediate_huey() -> Iterator[None]:
-    previous = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = previous
 
 
 def _import_history(client: Client, account: AmazonAccount, since: str) -> HttpResponse:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from huey.contrib.djhuey import HUEY
 
 from sellersync.amazon import locks, tasks_stock
 from sellersync.amazon.choices import FulfillmentChannel, OutboundKind, OutboundState
@@ -160,14 +159,6 @@ def test_many_changed_offers_go_in_one_json_listings_feed(
     assert _amazon_quantity(client, account, skus[6]) == 6
     rejected.refresh_from_db()
     assert rejected.last_stock_sent is None
-
-
-@pytest.fixture
-def immediate_huey() -> Iterator[None]:
-    previous = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = previous
 
 
 def test_the_periodic_task_pushes_accounts_with_the_option_and_skips_a_locked_one(

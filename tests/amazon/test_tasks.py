@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from sellersync.amazon import locks, tasks
 from sellersync.amazon.choices import SyncKind
 from sellersync.amazon.models import AmazonAccount, SyncRun
-
-
-@pytest.fixture
-def immediate_huey() -> Iterator[None]:
-    previous = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = previous
 
 
 @pytest.mark.django_db
