@@ -1,10 +1,14 @@
 """Server time of the back office's busiest pages with 100,000 sales orders (bulk-created fixtures).
 
-In a process of its own on a fresh SQLite database: BENCH_PAGES_ORDERS sales orders (default 100,000),
-one line each, bound to Amazon orders of one account (1 % failed, a pending shipment every 500 orders);
-then each page is requested REQUESTS times by Django's test client (in process: the time is the server's,
-rendering included) and the median printed in milliseconds. Targets: lists and attention page < 300 ms,
-dashboard < 1 s.
+In a process of its own on a fresh database: BENCH_PAGES_ORDERS sales orders (default 100,000), one line
+each, bound to Amazon orders of one account (1 % failed, a pending shipment every 500 orders); then each
+page is requested REQUESTS times by Django's test client (in process: the time is the server's, rendering
+included) and the median printed in milliseconds. Targets: lists and attention page < 300 ms, dashboard < 1 s.
+
+SQLite figures are `page_*_ms`, PostgreSQL ones `page_*_ms_postgres` (production's database: the figure
+that matters), on BENCH_PAGES_PG_URL (dropped and created; left filled afterwards, for EXPLAIN) when a
+server answers. BENCH_PAGES_ENGINES="postgres" measures one engine only. Alone:
+`python -m bench pages`, or `python -m bench.bench_pages postgres 100000` (one JSON line).
 """
 
 from __future__ import annotations
@@ -20,21 +24,47 @@ from datetime import timedelta
 from decimal import Decimal
 
 ORDERS = int(os.environ.get("BENCH_PAGES_ORDERS", "100000"))
+ENGINES = os.environ.get("BENCH_PAGES_ENGINES", "sqlite,postgres").split(",")
+PG_URL = os.environ.get("BENCH_PAGES_PG_URL", "postgres://postgres@127.0.0.1:5432/sellersync_pages")
 REQUESTS = 7
 BATCH = 5000
 
 
 def run() -> dict[str, object]:
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.bench_pages", str(ORDERS)], capture_output=True, text=True, check=True
-    ).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+    figures: dict[str, object] = {}
+    for engine in ENGINES:
+        if engine == "postgres" and not _postgres_reachable():
+            figures["page_postgres"] = f"skipped (no PostgreSQL at {PG_URL.rpartition('/')[0]})"
+            continue
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.bench_pages", engine, str(ORDERS)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        figures.update(json.loads(output.strip().splitlines()[-1]))
+    return figures
 
 
-def _setup_django(var_dir: str) -> None:
+def _postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(f"{PG_URL.rpartition('/')[0]}/postgres", connect_timeout=3).close()
+    except Exception:
+        return False
+    return True
+
+
+def _setup_django(engine: str, var_dir: str) -> None:
     os.environ["SELLERSYNC_VAR_DIR"] = var_dir
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
+    if engine == "postgres":
+        from bench.faults_books import _recreate_postgres_database
+
+        _recreate_postgres_database(PG_URL)
+        os.environ["DATABASE_URL"] = PG_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellersync.settings")
     import django
     from django.core.management import call_command
@@ -130,9 +160,9 @@ def _median_ms(client, url: str) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def measure(count: int) -> dict[str, object]:
+def measure(engine: str, count: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as var_dir:
-        _setup_django(var_dir)
+        _setup_django(engine, var_dir)
         from django.contrib.auth import get_user_model
         from django.test import Client
         from django.test.utils import setup_test_environment
@@ -141,6 +171,7 @@ def measure(count: int) -> dict[str, object]:
         setup_test_environment()
         started = time.perf_counter()
         _fixtures(count)
+        _analyze()
         fixtures_s = time.perf_counter() - started
         client = Client()
         client.force_login(get_user_model().objects.get(username="bench"))
@@ -150,11 +181,23 @@ def measure(count: int) -> dict[str, object]:
             "page_attention_ms": reverse("amazon:attention"),
             "page_dashboard_ms": reverse("dashboard:index"),
         }
-        result: dict[str, object] = {"page_orders": count, "page_fixtures_s": f"{fixtures_s:.1f}"}
+        suffix = "" if engine == "sqlite" else f"_{engine}"
+        result: dict[str, object] = {"page_orders": count, f"page_fixtures_s{suffix}": f"{fixtures_s:.1f}"}
         for name, url in pages.items():
-            result[name] = f"{_median_ms(client, url):.0f}"
+            result[f"{name}{suffix}"] = f"{_median_ms(client, url):.0f}"
         return result
 
 
+def _analyze() -> None:
+    """PostgreSQL: fresh statistics, as autovacuum gives a production database some time after a bulk load
+    (not during the measurement). SQLite has none unless asked (Django never runs ANALYZE there)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(int(sys.argv[1]))))
+    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]))))
