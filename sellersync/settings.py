@@ -163,6 +163,10 @@ SPAPI_SANDBOX_URL = os.environ.get("SPAPI_SANDBOX_URL", "")
 # "Link with Amazon": the application's id (Developer Central), the OAuth redirect URI registered with it
 # (empty: built from the request), and version=beta on the consent page while the application is a draft.
 SPAPI_APPLICATION_ID = os.environ.get("SPAPI_APPLICATION_ID", "")
+# The application's LWA client id and secret (Developer Central, one pair per application): every account
+# uses them, unless it has a pair of its own (a seller's private, self-authorised application).
+SPAPI_LWA_CLIENT_ID = os.environ.get("SPAPI_LWA_CLIENT_ID", "")
+SPAPI_LWA_CLIENT_SECRET = os.environ.get("SPAPI_LWA_CLIENT_SECRET", "")
 SPAPI_REDIRECT_URL = os.environ.get("SPAPI_REDIRECT_URL", "")
 SPAPI_APP_IS_DRAFT = os.environ.get("SPAPI_APP_IS_DRAFT", "0") == "1"
 # Feed/report documents larger than this (compressed or not) are refused.

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sellersync.amazon import locks
 from sellersync.amazon.models import AmazonAccount
-from sellersync.amazon.services import client_for_account
+from sellersync.amazon.services import CLIENT_REFUSALS, client_for_account
 from sellersync.spapi.client import SpApiClient
 
 logger = logging.getLogger(__name__)
@@ -34,3 +34,5 @@ def run_for_account(
             logger.info("%s of account %s: %s", what, account_id, result)
     except locks.LockBusy:
         logger.info("account %s is busy; %s wait for the next run", account_id, what)
+    except CLIENT_REFUSALS as refusal:  # a missing setting: the order sync's run tells the user
+        logger.warning("%s of account %s not run: %s", what, account_id, type(refusal).__name__)

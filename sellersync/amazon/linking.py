@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from sellersync.amazon.choices import Environment, PiiAccess
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace
 from sellersync.amazon.services import (
+    ApplicationNotConfigured,
+    application_credentials,
     client_for_account,
     endpoints_for,
     participating_marketplaces,
@@ -43,8 +45,11 @@ def application_id(account: AmazonAccount) -> str:
     configured = str(settings.SPAPI_APPLICATION_ID or "")
     if configured:
         return configured
-    if account.environment == Environment.SANDBOX and account.lwa_client_id:
-        return str(account.lwa_client_id)
+    if account.environment == Environment.SANDBOX:
+        try:
+            return application_credentials(account)[0]
+        except ApplicationNotConfigured:
+            pass
     raise LinkRefused(
         _("Set SPAPI_APPLICATION_ID (your application's id in Developer Central) to link with Amazon.")
     )
@@ -76,9 +81,10 @@ def link_account(
     """Finish "Link with Amazon": the refresh token and the seller's marketplaces, stored together, or
     LinkRefused (an SpApiError when Amazon refuses) with the account left as it was."""
     _refuse_another_seller(account, selling_partner_id)
+    client_id, client_secret = application_credentials(account)
     refresh_token = exchange_authorization_code(
-        client_id=account.lwa_client_id,
-        client_secret=account.lwa_client_secret,
+        client_id=client_id,
+        client_secret=client_secret,
         code=code,
         redirect_uri=redirect_uri,
         endpoints=endpoints_for(account),

@@ -49,11 +49,51 @@ logger = logging.getLogger(__name__)
 
 
 class AccountNotLinked(Exception):
-    """The account has no LWA credentials yet (link it with Amazon or enter them)."""
+    """The account has no refresh token yet (link it with Amazon, or enter a private application's)."""
+
+
+class ApplicationNotConfigured(Exception):
+    """Neither the account nor the server has the application's LWA client id and secret."""
+
+
+#: The settings (and environment variables) holding the application's LWA client id and secret.
+APPLICATION_CREDENTIAL_SETTINGS = ("SPAPI_LWA_CLIENT_ID", "SPAPI_LWA_CLIENT_SECRET")
+
+
+def application_credentials(account: AmazonAccount) -> tuple[str, str]:
+    """The LWA client id and secret the account signs in with: its own pair when it has one (a seller's
+    private application), else the server's application (SPAPI_LWA_CLIENT_ID / SPAPI_LWA_CLIENT_SECRET).
+    ApplicationNotConfigured names what is missing."""
+    if account.lwa_client_id or account.lwa_client_secret:
+        if not (account.lwa_client_id and account.lwa_client_secret):
+            raise ApplicationNotConfigured(
+                _(
+                    "%(account)s has only half of a private application's credentials: enter both its LWA "
+                    "client id and secret, or neither to use the server's application."
+                )
+                % {"account": account}
+            )
+        return str(account.lwa_client_id), str(account.lwa_client_secret)
+    values = [str(getattr(settings, name, "") or "") for name in APPLICATION_CREDENTIAL_SETTINGS]
+    missing = [name for name, value in zip(APPLICATION_CREDENTIAL_SETTINGS, values, strict=True) if not value]
+    if missing:
+        raise ApplicationNotConfigured(
+            _(
+                "Not set on this server: %(missing)s. Set the application's LWA client id and secret in the "
+                "environment (SPAPI_LWA_CLIENT_ID, SPAPI_LWA_CLIENT_SECRET), or enter a private "
+                "application's on the account %(account)s."
+            )
+            % {"missing": ", ".join(missing), "account": account}
+        )
+    return values[0], values[1]
 
 
 class SandboxNotConfigured(Exception):
     """A Sandbox account, but the server has no SPAPI_SANDBOX_URL."""
+
+
+#: Why no client can be made for an account (nothing was sent to Amazon): told to the user as it is.
+CLIENT_REFUSALS = (AccountNotLinked, ApplicationNotConfigured, SandboxNotConfigured)
 
 
 def endpoints_for(account: AmazonAccount) -> Endpoints:
@@ -68,13 +108,27 @@ def endpoints_for(account: AmazonAccount) -> Endpoints:
     return Endpoints.local_sandbox(settings.SPAPI_SANDBOX_URL)
 
 
+def refuse_run(run: SyncRun, error: Exception) -> SyncRun:
+    """Record on the run why no client could be made for its account (a missing setting or link): the
+    error the user sees on the account's runs, without a traceback in the worker's log."""
+    logger.warning("%s run of account %s not started: %s", run.kind, run.account_id, type(error).__name__)
+    run.status = SyncRunStatus.FAILED
+    run.error = str(error)[:4000]
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+    return run
+
+
 def client_for_account(account: AmazonAccount) -> SpApiClient:
     """An SP-API client for the account: decrypted credentials, its endpoint, shared limits with Redis."""
     if not account.has_credentials:
-        raise AccountNotLinked(f"{account}: no LWA credentials")
+        raise AccountNotLinked(
+            _("%(account)s has no refresh token: link it with Amazon first.") % {"account": account}
+        )
+    client_id, client_secret = application_credentials(account)
     credentials = LwaCredentials(
-        client_id=account.lwa_client_id,
-        client_secret=account.lwa_client_secret,
+        client_id=client_id,
+        client_secret=client_secret,
         refresh_token=account.refresh_token,
         selling_partner_id=account.seller_id,
     )

@@ -27,11 +27,11 @@ from sellersync.amazon.admin.results import report_run
 from sellersync.amazon.admin.returns import report_returns
 from sellersync.amazon.admin.settlements import report_settlements
 from sellersync.amazon.admin.stock import report_fba_inventory
-from sellersync.amazon.choices import OrderSyncState, SyncRunStatus
+from sellersync.amazon.choices import OrderSyncState, SyncKind, SyncRunStatus
 from sellersync.amazon.forms import AmazonAccountForm, RecoverOrderForm
 from sellersync.amazon.linking import LinkRefused
 from sellersync.amazon.models import AmazonAccount, AmazonMarketplace, SyncRun
-from sellersync.amazon.services import SandboxNotConfigured
+from sellersync.amazon.services import CLIENT_REFUSALS, ApplicationNotConfigured, SandboxNotConfigured
 from sellersync.amazon.sync.audit_orders import audit_orders
 from sellersync.amazon.sync.failures import failing_orders
 from sellersync.amazon.sync.import_cancellations import sync_cancellations
@@ -91,8 +91,10 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             {
                 "fields": ("lwa_client_id", "lwa_client_secret", "refresh_token", "pii_access"),
                 "description": gettext_lazy(
-                    "Credentials are sent only to Amazon's own endpoints of the region (Production), or to "
-                    "the local sandbox configured on the server (Sandbox)."
+                    "Leave the LWA client id and secret empty to use the server's application "
+                    "(SPAPI_LWA_CLIENT_ID, SPAPI_LWA_CLIENT_SECRET); enter them only for a seller's private, "
+                    "self-authorised application. Credentials are sent only to Amazon's own endpoints of the "
+                    "region (Production), or to the local sandbox configured on the server (Sandbox)."
                 ),
             },
         ),
@@ -162,6 +164,7 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             **(extra_context or {}),
             "developer_mode": developer_mode_enabled(request.user),
             **self._failure_summary(object_id),
+            **self._last_sync_error(object_id),
             **self._audit_summary(object_id),
             **(backfill_context(int(object_id)) if str(object_id).isdigit() else {}),
         }
@@ -186,6 +189,20 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
             "orders_failing_url": filter_url + OrderSyncState.FAILED,
             "orders_attention_url": filter_url + OrderSyncState.ATTENTION,
         }
+
+    def _last_sync_error(self, object_id: str) -> dict[str, Any]:
+        """The error of the account's latest order sync run, when it failed (e.g. a missing setting)."""
+        if not str(object_id).isdigit():
+            return {}
+        latest = (
+            SyncRun.objects.filter(account_id=int(object_id), kind=SyncKind.ORDERS)
+            .order_by("-started_at", "-pk")
+            .values_list("status", "error")
+            .first()
+        )
+        if latest is None or latest[0] != SyncRunStatus.FAILED:
+            return {}
+        return {"last_order_sync_error": latest[1]}
 
     def _audit_summary(self, object_id: str) -> dict[str, Any]:
         """The account's latest gap audits, and a link to all of them."""
@@ -258,12 +275,10 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
     def link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Link with Amazon: off to the consent page (the callback finishes the job)."""
         account = self._account_for_change(request, pk)
-        if not account.lwa_client_id or not account.lwa_client_secret:
-            messages.error(request, _("Enter the LWA client id and secret of your application first."))
-            return self._back_to(account)
         try:
+            services.application_credentials(account)
             return HttpResponseRedirect(views.consent_url(request, account))
-        except (LinkRefused, SandboxNotConfigured) as error:
+        except (LinkRefused, ApplicationNotConfigured, SandboxNotConfigured) as error:
             messages.error(request, str(error))
             return self._back_to(account)
 
@@ -271,6 +286,8 @@ class AmazonAccountAdmin(CompanyScopedAdmin):
         account = self._account_for_change(request, pk)
         try:
             marketplaces = services.update_marketplaces(account)
+        except CLIENT_REFUSALS as refusal:  # nothing was asked of Amazon
+            messages.error(request, str(refusal))
         except Exception as error:  # noqa: BLE001 - Amazon's refusal is shown, nothing was changed
             messages.error(request, _("Amazon did not answer: %(error)s") % {"error": error})
         else:

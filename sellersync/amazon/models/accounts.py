@@ -154,7 +154,9 @@ class AmazonAccount(models.Model):
 
     @property
     def has_credentials(self) -> bool:
-        return bool(self.lwa_client_id and self.lwa_client_secret and self.refresh_token)
+        """Whether the seller authorized the application (a refresh token). The application's own client
+        id and secret are the server's (or the account's private pair): see `application_credentials`."""
+        return bool(self.refresh_token)
 
 
 class AmazonMarketplace(models.Model):

@@ -36,10 +36,19 @@ def open_bindings(account: AmazonAccount) -> list[str]:
 
 def sync_cancellations(account: AmazonAccount) -> SyncRun:
     """Fetch the open orders again by id and apply what changed (cancellations included)."""
-    from sellersync.amazon.services import client_for_account, synchronized_marketplace_ids
+    from sellersync.amazon.services import (
+        CLIENT_REFUSALS,
+        client_for_account,
+        refuse_run,
+        synchronized_marketplace_ids,
+    )
 
     run = SyncRun.objects.create(account=account, kind=SyncKind.CANCELLATIONS)
-    with client_for_account(account) as client:
+    try:
+        client = client_for_account(account)
+    except CLIENT_REFUSALS as refusal:
+        return refuse_run(run, refusal)
+    with client:
         try:
             ids = open_bindings(account)
             if ids:

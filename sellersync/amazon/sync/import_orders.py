@@ -53,11 +53,20 @@ YOUNG_COLLECTION_EVERY = 20_000
 
 def sync_orders(account: AmazonAccount, *, now: datetime | None = None) -> SyncRun:
     """Synchronize the account's orders updated since its cursor; the run records what happened."""
-    from sellersync.amazon.services import client_for_account, synchronized_marketplace_ids
+    from sellersync.amazon.services import (
+        CLIENT_REFUSALS,
+        client_for_account,
+        refuse_run,
+        synchronized_marketplace_ids,
+    )
 
     window_start = account.last_order_sync - IMPORT_DELTA_BUFFER
     run = SyncRun.objects.create(account=account, kind=SyncKind.ORDERS, window_start=window_start)
-    with client_for_account(account) as client:
+    try:
+        client = client_for_account(account)
+    except CLIENT_REFUSALS as refusal:
+        return refuse_run(run, refusal)
+    with client:
         try:
             marketplace_ids = synchronized_marketplace_ids(account, client)
             pii = PiiGate(client, allowed=account.pii_access != PiiAccess.REFUSED)

@@ -23,11 +23,15 @@ def sync_pickings(account: AmazonAccount, *, use_feed: bool | None = None) -> Sy
     Counts on the run: `orders_updated` = messages synced, `orders_failed` = messages failed,
     `orders_unchanged` = messages sent in a feed and awaiting Amazon's report.
     """
-    from sellersync.amazon.services import client_for_account
+    from sellersync.amazon.services import CLIENT_REFUSALS, client_for_account, refuse_run
 
     run = SyncRun.objects.create(account=account, kind=SyncKind.PICKINGS)
     log: list[str] = []
-    with client_for_account(account) as client:
+    try:
+        client = client_for_account(account)
+    except CLIENT_REFUSALS as refusal:
+        return refuse_run(run, refusal)
+    with client:
         try:
             for outcome in check_feed_results(account, client):
                 run.orders_updated += len(outcome.synced)
