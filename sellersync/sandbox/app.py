@@ -41,8 +41,10 @@ def create_app(
     start_time: datetime | None = None,
     sellers: int = 3,
     rate_time_scale: float | None = None,
+    history_days: int = 0,
 ) -> Starlette:
-    """A fresh sandbox; with `state_path` it resumes sellers, orders, tokens, feeds and clock from it."""
+    """A fresh sandbox; with `state_path` it resumes sellers, orders, tokens, feeds and clock from it.
+    `history_days` > 0 seeds each seller with earlier shipped orders, a few refunded (`sandbox.history`)."""
     sandbox = Sandbox(
         SandboxState(state_path),
         seed=seed,
@@ -50,6 +52,7 @@ def create_app(
         start_time=start_time,
         sellers=sellers,
         rate_time_scale=rate_time_scale,
+        history_days=history_days,
     )
     routes: list[BaseRoute] = [*lwa.routes(sandbox), *control.routes(sandbox), *documents.routes(sandbox)]
     for section in SP_API_SECTIONS:

@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sellers", type=int, default=3)
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=0,
+        help="also seed shipped orders of these earlier days, a few already refunded (sandbox/history.py)",
+    )
     parser.add_argument("--reset", action="store_true", help="delete the state file first")
     return parser
 
@@ -65,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         time_scale=args.time_scale,
         sellers=args.sellers,
         rate_time_scale=args.rate_time_scale,
+        history_days=args.history_days,
     )
     print(f"SP-API sandbox on http://{args.host}:{args.port} (control API: /_sandbox/sellers)", flush=True)
     # the SP-API routes send their own Date (the simulated clock), as Amazon sends its time

@@ -11,6 +11,7 @@ from typing import Any
 from sellersync.sandbox.clock import SimulatedClock, iso, parse_iso
 from sellersync.sandbox.faults import FaultBox
 from sellersync.sandbox.generators import OrderGenerator, OrderOptions, generate_sellers
+from sellersync.sandbox.history import earlier_orders
 from sellersync.sandbox.ratelimits import RateLimiter
 from sellersync.sandbox.records import Order, Seller, Transition
 from sellersync.sandbox.state import SandboxState
@@ -50,8 +51,10 @@ class Sandbox:
         start_time: datetime | None,
         sellers: int,
         rate_time_scale: float | None = None,
+        history_days: int = 0,
     ) -> None:
         self.state = state
+        self.history_days = history_days
         self.seed = seed
         self.seller_count = sellers
         saved_now = state.get_meta("clock_now")
@@ -95,6 +98,8 @@ class Sandbox:
                 generator.order(now + timedelta(minutes=self._rng.randrange(1, 2 * 24 * 60)))
                 for _ in range(FUTURE_ORDERS_PER_SELLER)
             ]
+            if self.history_days:
+                orders = earlier_orders(seller, self.seed, now, self.history_days) + orders
             self.state.put_many(
                 "order", [(order.order_id, seller.seller_id, order.to_json()) for order in orders]
             )

@@ -15,9 +15,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from sellersync.accounting.choices import InvoiceKind
+from sellersync.accounting.choices import InvoiceKind, InvoiceState
 from sellersync.accounting.models import Invoice
-from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonSettlement, FbaInventoryLevel
+from sellersync.amazon.models import (
+    AmazonAccount,
+    AmazonOrder,
+    AmazonRefund,
+    AmazonReturn,
+    AmazonSettlement,
+    FbaInventoryLevel,
+)
+from sellersync.amazon.models.refunds import RefundState
 from sellersync.amazon.models.settlements import SettlementState
 from sellersync.amazon.sync.import_fba_inventory import amazon_location_of
 from sellersync.core.models import Company, Product
@@ -67,6 +75,7 @@ def test_recover_order_of_an_unknown_order_fails_loudly(na_account: AmazonAccoun
         call_command("recover_order", na_account.name, "999-0000000-0000000")
 
 
+@pytest.mark.django_db(transaction=True)  # the demo reads the returns in a thread of its own (own connection)
 def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_seller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
@@ -127,6 +136,21 @@ def test_demo_setup_seeds_the_company_the_admin_and_one_account_per_sandbox_sell
         ):
             assert stock_on_hand(Product(pk=product_id), location) == amazon_total
         assert f"{account}: {bindings.count()} orders in the books" in out.getvalue()
+        # and the sandbox's earlier weeks brought refunds, each a posted credit note of its order's invoice,
+        # and returns of the refunded units, each of an order in the books (the sandbox's history holds 4
+        # refunded orders per seller, 3 or more of them returned)
+        refunds = AmazonRefund.objects.filter(account=account)
+        credited = refunds.filter(state=RefundState.CREDITED)
+        assert credited.count() >= 4
+        for refund in credited.select_related("credit_note__credited_invoice"):
+            note = refund.credit_note
+            assert note is not None and note.state == InvoiceState.POSTED
+            assert note.credited_invoice is not None
+            assert note.credited_invoice.sales_order_id == note.sales_order_id == refund.sales_order_id
+        returns = AmazonReturn.objects.filter(account=account)
+        assert returns.count() >= 3
+        assert not returns.filter(sales_order__isnull=True).exists()
+        assert f"{credited.count()} refunds credited, {returns.count()} returns" in out.getvalue()
 
 
 def test_worker_starts_huey_with_threads(tmp_path: Path) -> None:

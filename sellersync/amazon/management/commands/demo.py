@@ -2,10 +2,11 @@
 
 Migrates, seeds a "Demo Store" company and a superuser `admin`, starts the local SP-API sandbox in a thread
 of this process (its state in var/sandbox.sqlite3, its clock running `--time-scale` times faster so that the
-seller "lives on"), points SPAPI_SANDBOX_URL at it, registers a Sandbox Amazon account per sandbox seller
-(NA with access to buyer data, EU without), fills the books (see `demo_books`: orders synced, those Amazon
-shipped invoiced, then settlements and FBA inventory levels imported, in that order since a settlement pays
-invoices), then runs the worker and the web server as child processes with the same SPAPI_SANDBOX_URL.
+seller "lives on"; `DEMO_HISTORY_DAYS` of earlier orders, a few already refunded and returned), points
+SPAPI_SANDBOX_URL at it, registers a Sandbox Amazon account per sandbox seller (NA with access to buyer
+data, EU without), fills the books (see `demo_books`: orders synced, those Amazon shipped invoiced, then
+settlements, refunds, FBA inventory levels and customer returns imported, in that order since a settlement
+pays invoices), then runs the worker and the web server as child processes with the same SPAPI_SANDBOX_URL.
 Ctrl-C stops everything.
 """
 
@@ -16,6 +17,7 @@ import secrets
 import signal
 import subprocess  # nosec B404  # fixed commands of our own interpreter (below)
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,9 +37,11 @@ from sellersync.accounting.models import ExchangeRate
 from sellersync.accounting.rates import set_rate
 from sellersync.amazon import services
 from sellersync.amazon.choices import Environment, Region
-from sellersync.amazon.models import AmazonAccount, AmazonOrder
+from sellersync.amazon.models import AmazonAccount, AmazonOrder, AmazonRefund, AmazonReturn
 from sellersync.amazon.sync.import_fba_inventory import adopt_amazon_counts, import_fba_inventory
 from sellersync.amazon.sync.import_orders import sync_orders
+from sellersync.amazon.sync.import_refunds import import_refunds
+from sellersync.amazon.sync.import_returns import ReturnsImport, import_returns
 from sellersync.amazon.sync.import_settlements import import_settlements
 from sellersync.amazon.sync.upload_invoices import create_amazon_invoices
 from sellersync.core.errors import DomainError
@@ -52,7 +57,10 @@ from sellersync.stock.services import get_or_create_amazon_location, setup_compa
 DEMO_COMPANY = "Demo Store"
 DEMO_USER = "admin"
 DEMO_REGIONS = (Region.NA, Region.EU)  # NA: buyer data granted; EU: not granted ("Amazon Customer")
-FIRST_SYNC_DAYS_BACK = 3
+#: the sandbox's earlier history (sandbox/history.py): shipped orders of these weeks, a few already refunded
+#: and returned, so the books show credit notes, returns and refunds from the start
+DEMO_HISTORY_DAYS = 24
+FIRST_SYNC_DAYS_BACK = DEMO_HISTORY_DAYS + 1
 #: units of each currency per 1 USD (accounting.rates: the Odoo direction), for the demo only
 DEMO_RATES_PER_USD = {"CAD": "1.3650", "MXN": "17.1000", "GBP": "0.7900", "EUR": "0.9200", "JPY": "150.00"}
 STOP_TIMEOUT_SECONDS = 10
@@ -72,7 +80,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         company = demo_company()
         password = demo_superuser()
-        app = create_app(options["sandbox_state"], time_scale=options["time_scale"])
+        app = create_app(
+            options["sandbox_state"], time_scale=options["time_scale"], history_days=DEMO_HISTORY_DAYS
+        )
         with serve_in_thread(app, port=options["sandbox_port"]) as sandbox_url:
             settings.SPAPI_SANDBOX_URL = sandbox_url  # this process's clients; the children get it by env
             settings.SPAPI_TIME_SCALE = options["time_scale"]  # the sandbox's rate limits refill that fast
@@ -201,39 +211,68 @@ def demo_accounts(company: Company, sandbox_url: str) -> list[AmazonAccount]:
 
 
 def demo_books(account: AmazonAccount) -> str:
-    """The account's books filled at start, each step after the one it needs: orders synced, the orders
-    Amazon shipped invoiced (and posted), settlements imported (a settlement pays invoices: the closed
-    14-day periods are booked, so fees and margins show), FBA inventory levels read and taken as the Amazon
-    location's opening stock. Returns what was done.
+    """The account's books filled at start, each step after the one it needs, through the worker's own
+    synchronizers: orders synced, the orders Amazon shipped invoiced (and posted), settlements imported (a
+    settlement pays invoices and takes refunds back: the closed 14-day periods are booked, their refunds
+    credited first, so fees, margins and refunds show), the other refunds credited, the customer returns
+    (read meanwhile, once the orders are in: Amazon's reports take a while, waiting on Amazon, not on us),
+    then FBA inventory levels read and taken as the Amazon location's opening stock. Returns what was done.
     Amazon's refusal of one step is said and the next steps still run."""
     run = sync_orders(account)
-    shipped = SalesOrder.objects.filter(
-        amazon_order__account=account, amazon_order__amazon_status="Shipped"
-    ).select_related("currency")
     refused: list[str] = []
-    invoices = create_amazon_invoices(shipped, on_refused=lambda order, error: refused.append(order.name))
-    booked, levels = 0, 0
+    with ThreadPoolExecutor(max_workers=1) as background:
+        returns = background.submit(_read_returns, account)
+        shipped = SalesOrder.objects.filter(
+            amazon_order__account=account, amazon_order__amazon_status="Shipped"
+        ).select_related("currency")
+        invoices = create_amazon_invoices(shipped, on_refused=lambda order, error: refused.append(order.name))
+        booked = 0
+        try:
+            with services.client_for_account(account) as client:
+                booked = import_settlements(account, client).booked
+                import_refunds(account, client)
+        except (SpApiError, DomainError) as error:
+            refused.append(str(error))
+        try:  # the returns' restocked units before Amazon's count is taken as the opening stock
+            refused += returns.result().errors
+        except (SpApiError, DomainError) as error:
+            refused.append(str(error))
+    levels = 0
     try:
         with services.client_for_account(account) as client:
-            booked = import_settlements(account, client).booked
             levels = len(import_fba_inventory(account, client))
-        # the opening stock of a seller who starts with sellersync: the Amazon location holds Amazon's count
+        # the opening stock of a seller starting with sellersync: the Amazon location holds Amazon's count
         adopt_amazon_counts(account)
     except (SpApiError, DomainError) as error:
         refused.append(str(error))
-    text = _(
-        "%(account)s: %(orders)d orders in the books, %(invoices)d invoiced, %(settlements)d settlements "
-        "booked, %(skus)d FBA SKUs read."
-    ) % {
-        "account": account,
-        "orders": AmazonOrder.objects.filter(account=account, sales_order__isnull=False).count(),
-        "invoices": len(invoices),
-        "settlements": booked,
-        "skus": levels,
-    }
+    text = _books_summary(account, len(invoices), booked, levels)
     if run.error or refused:
         text += " " + _("Not done: %(errors)s") % {"errors": "; ".join([run.error, *refused]).strip("; ")}
     return text
+
+
+def _read_returns(account: AmazonAccount) -> ReturnsImport:
+    """The account's customer returns (the worker's import), in a thread with its own connection."""
+    try:
+        with services.client_for_account(account) as client:
+            return import_returns(account, client)
+    finally:
+        connection.close()
+
+
+def _books_summary(account: AmazonAccount, invoices: int, settlements: int, skus: int) -> str:
+    return _(
+        "%(account)s: %(orders)d orders in the books, %(invoices)d invoiced, %(settlements)d settlements "
+        "booked, %(refunds)d refunds credited, %(returns)d returns, %(skus)d FBA SKUs read."
+    ) % {
+        "account": account,
+        "orders": AmazonOrder.objects.filter(account=account, sales_order__isnull=False).count(),
+        "invoices": invoices,
+        "settlements": settlements,
+        "refunds": AmazonRefund.objects.filter(account=account, credit_note__isnull=False).count(),
+        "returns": AmazonReturn.objects.filter(account=account).count(),
+        "skus": skus,
+    }
 
 
 def _demo_account(company: Company, seller: dict[str, Any], first_sync: datetime) -> AmazonAccount:
