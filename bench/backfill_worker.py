@@ -10,7 +10,6 @@ sandbox's clock after the last call minus before the first), the real time, and 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
@@ -18,8 +17,7 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as datetime_time
 from typing import Any
 
@@ -96,61 +94,6 @@ def _books(account: Any) -> dict[str, int]:
     }
 
 
-@dataclass
-class _Summary:
-    """What the direct path did (the same fields the bench reads from run_backfill's summary)."""
-
-    status: str = "succeeded"
-    error: str = ""
-    orders_created: int = 0
-    orders_failed: int = 0
-    windows_total: int = 0
-
-    @property
-    def progress(self) -> _Summary:
-        return self
-
-
-def _direct_report_path(account: Any, client: Any, clock: SandboxTime, since: date, until: datetime) -> Any:
-    """Until the backfill lands on main: the same report path driven from here. 30-day windows, newest
-    first, 4 reports requested ahead, getReport every 15 s, each document mapped by
-    `sources.entries_from_order_report` and applied by `import_orders.apply_entries`."""
-    from sellersync.amazon.models import SyncRun
-    from sellersync.amazon.sync.import_orders import apply_entries
-    from sellersync.amazon.sync.sources import entries_from_order_report
-
-    windows, end = [], until
-    start = datetime.combine(since, datetime_time.min, tzinfo=UTC)
-    while end > start:
-        windows.append((max(start, end - timedelta(days=30)), end))
-        end = windows[-1][0] - timedelta(seconds=1)
-    summary = _Summary(windows_total=len(windows))
-    report_ids: dict[int, str] = {}
-    marketplaces = [US, "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8"]
-    for index in range(len(windows)):
-        for ahead in range(index, min(index + 4, len(windows))):
-            if ahead not in report_ids:
-                report_ids[ahead] = client.reports.create_report_once(
-                    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
-                    marketplaces,
-                    data_start_time=windows[ahead][0],
-                    data_end_time=windows[ahead][1],
-                ).report_id
-        report = client.reports.get_report(report_ids[index])
-        while report.processing_status in ("IN_QUEUE", "IN_PROGRESS"):
-            clock.sleep(15)
-            report = client.reports.get_report(report_ids[index])
-        if report.processing_status != "DONE" or not report.report_document_id:
-            continue
-        document = client.reports.get_report_document(report.report_document_id)
-        text = client.reports.download_report_document(document).decode("utf-8")
-        run = SyncRun.objects.create(account=account)
-        apply_entries(account, run, entries_from_order_report(text.splitlines()))
-        summary.orders_created += run.orders_created
-        summary.orders_failed += run.orders_failed
-    return summary
-
-
 def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as var_dir, sandbox_process(1.0) as base_url:
         http = httpx.Client(base_url=base_url, timeout=120)
@@ -160,20 +103,14 @@ def main(count: int) -> None:
         _seed(http, seller["seller_id"], count)
         _prepare_database(var_dir, base_url)
         account = _account(seller)
+        from sellersync.amazon.sync.backfill import run_backfill
+
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         with clock.client(seller) as client:
             first = clock.now()
             until = first - timedelta(minutes=2)
             started = time.perf_counter()
-            backfill = importlib.util.find_spec("sellersync.amazon.sync.backfill")
-            if backfill is not None and os.environ.get("BENCH_BACKFILL_DIRECT") != "1":
-                from sellersync.amazon.sync.backfill import run_backfill
-
-                path = "run_backfill"
-                summary = run_backfill(account, since, until=until, client=client, sleep=clock.sleep)
-            else:
-                path = "direct (reports client, order_report mapping, apply_entries)"
-                summary = _direct_report_path(account, client, clock, since, until)
+            summary = run_backfill(account, since, until=until, client=client, sleep=clock.sleep)
             wall = time.perf_counter() - started
             simulated = (clock.now() - first).total_seconds()
             calls = {name: stats.calls for name, stats in client.stats.items() if stats.calls}
@@ -189,7 +126,6 @@ def main(count: int) -> None:
         clock.close()
         http.close()
     result = {
-        "path": path,
         "orders": count,
         "orders_on_amazon": len(in_period),
         "canceled_on_amazon": sum(1 for row in in_period if row["status"] == "Canceled"),

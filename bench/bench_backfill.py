@@ -16,7 +16,10 @@ runs beside, as against Amazon; the machine's load can only add those real secon
 The searchOrders path is its floor, computed from Amazon's limits (0.0056/s burst 20, 100 orders a page:
 (pages - 20) / 0.0056 s for the orders of the period), which sellersync's sync reaches (`bench_api_calls`:
 floor ratio 1.01). `backfill_ratio_to_floor_*` = report-path time / that floor; `backfill_speedup_100k` =
-floor / report-path time at 100,000 orders. `backfill_peak_mb_*` is the backfill process's peak RSS.
+floor / report-path time at 100,000 orders. `backfill_peak_mb_*` is the backfill process's peak RSS;
+`backfill_peak_growth_mb` the peak at the largest size minus the peak at the smallest: near 0 when the
+backfill's memory is flat in the number of orders (it holds one batch of orders, the documents are on disk).
+Other sizes: `BENCH_BACKFILL_ORDERS=10000,50000,100000 python -m bench backfill` (smallest first).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from typing import Any
 
 from sellersync.spapi.operations import OPERATIONS
 
-SIZES = tuple(int(size) for size in os.environ.get("BENCH_BACKFILL_ORDERS", "10000,100000").split(","))
+SIZES = tuple(
+    sorted(int(size) for size in os.environ.get("BENCH_BACKFILL_ORDERS", "10000,100000").split(","))
+)
 SEARCH = OPERATIONS["orders_2026.searchOrders"]
 
 
@@ -64,7 +69,6 @@ def run() -> dict[str, object]:
         peaks.append(result["peak_mb"])
         figures.update(
             {
-                f"backfill_path_{label}": result["path"],
                 f"backfill_orders_on_amazon_{label}": result["orders_on_amazon"],
                 f"backfill_orders_booked_{label}": result["bindings"],
                 f"backfill_orders_canceled_on_amazon_{label}": result["canceled_on_amazon"],
@@ -92,4 +96,5 @@ def run() -> dict[str, object]:
     else:
         figures["backfill_speedup"] = ", ".join(f"{_label(c)} {s:.1f}" for c, s in speedups.items())
     figures["backfill_peak_mb"] = f"{max(peaks):.0f}"
+    figures["backfill_peak_growth_mb"] = f"{peaks[-1] - peaks[0]:.0f}"
     return figures

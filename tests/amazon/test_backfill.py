@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -247,9 +248,9 @@ def _kill_at(monkeypatch: pytest.MonkeyPatch, rng: random.Random, points: int) -
     return step
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize(("seed", "batch"), [(1, backfill_module.APPLY_BATCH), (2, 3)])
 def test_a_backfill_killed_anywhere_and_run_again_ends_with_the_books_of_one_run(
-    world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch, seed: int
+    world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch, seed: int, batch: int
 ) -> None:
     # given the books of one uninterrupted run (rolled back afterwards: the same database starts empty)
     class Undo(Exception):
@@ -263,7 +264,9 @@ def test_a_backfill_killed_anywhere_and_run_again_ends_with_the_books_of_one_run
     assert expected["sales_orders"] > 0 and not SalesOrder.objects.exists()
     assert not OrderBackfill.objects.exists()
     requested_before = world.calls("createReport")
-    # when the backfill is killed at random steps or meets sandbox faults, and is run again
+    # when the backfill (its windows applied `batch` orders at a time: kills fall between batches too) is
+    # killed at random steps or meets sandbox faults, and is run again
+    monkeypatch.setattr(backfill_module, "APPLY_BATCH", batch)
     rng = random.Random(seed)
     kills = faults = 0
     for attempt in range(40):
@@ -335,17 +338,63 @@ def test_cancelled_windows_are_done_empty_and_a_fatal_one_fails_alone(
     assert again.api_calls["reports.createReport"] == 1
 
 
+def test_a_window_is_applied_in_batches_read_from_its_document_as_they_go(
+    world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the books of a run applying each window in one batch (rolled back afterwards)
+    class Undo(Exception):
+        pass
+
+    expected: dict[str, Any] = {}
+    with pytest.raises(Undo), transaction.atomic():
+        assert _backfill(world, account).status == SyncRunStatus.SUCCEEDED
+        expected = _books(account)
+        raise Undo
+    # and batches of 3 orders, with how far the document was read when each batch was applied
+    monkeypatch.setattr(backfill_module, "APPLY_BATCH", 3)
+    lines_read = {"count": 0}
+    batches: list[tuple[int, int, int]] = []  # (window's run, orders in the batch, lines read by then)
+    real_lines, real_apply = order_reports.document_lines, backfill_module.apply_entries
+
+    def counted_lines(document: Any) -> Iterator[str]:
+        lines_read["count"] = 0
+        for line in real_lines(document):
+            lines_read["count"] += 1
+            yield line
+
+    def recorded_apply(account: AmazonAccount, run: SyncRun, entries: Any) -> None:
+        batch = list(entries)
+        batches.append((run.pk, len(batch), lines_read["count"]))
+        real_apply(account, run, batch)
+
+    monkeypatch.setattr(order_reports, "document_lines", counted_lines)
+    monkeypatch.setattr(backfill_module, "apply_entries", recorded_apply)
+    # when the history is imported
+    summary = _backfill(world, account)
+    # then no batch held more than 3 orders, a window of more was read a batch at a time (each batch
+    # applied before the rest of its document was read), and the books are those of one batch a window
+    assert summary.status == SyncRunStatus.SUCCEEDED and max(size for _, size, _ in batches) <= 3
+    by_window: dict[int, list[int]] = {}
+    for run_id, _, read in batches:
+        by_window.setdefault(run_id, []).append(read)
+    several = [reads for reads in by_window.values() if len(reads) >= 3]
+    assert several and all(reads == sorted(set(reads)) for reads in several)
+    assert _books(account) == expected
+
+
 def test_a_malformed_document_fails_its_window_and_writes_nothing(
     world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given every document comes back with a header that is not Amazon's
-    real = order_reports.decode
+    real = order_reports.document_lines
 
-    def bad_header(document: bytes) -> str:
-        text = real(document)
-        return "order\tthing\n" + text.partition("\n")[2] if text else text
+    def bad_header(document: Any) -> Iterator[str]:
+        lines = real(document)
+        if next(lines, None) is not None:
+            yield "order\tthing\n"
+            yield from lines
 
-    monkeypatch.setattr(order_reports, "decode", bad_header)
+    monkeypatch.setattr(order_reports, "document_lines", bad_header)
     # when the history is imported
     summary = _backfill(world, account)
     # then the windows with orders failed, saying why; no order was written
@@ -369,13 +418,16 @@ def test_a_second_backfill_of_the_account_at_the_same_time_is_refused(
 
 def test_reading_a_report_refuses_what_is_not_an_all_orders_file() -> None:
     header = "\t".join(order_reports.REQUIRED_COLUMNS)
-    assert order_reports.read_rows(f"{header}\n") == [] == order_reports.read_rows("")
+    assert list(order_reports.read_rows([f"{header}\n"])) == [] == list(order_reports.read_rows([]))
     with pytest.raises(order_reports.MalformedReport, match="lacks amazon-order-id"):
-        order_reports.read_rows("order-id\tsku\n1\t2\n")
+        list(order_reports.read_rows(["order-id\tsku\n", "1\t2\n"]))
     with pytest.raises(order_reports.MalformedReport, match="line 2 has 1 fields, the header 6"):
-        order_reports.read_rows(f"{header}\n1\n")
-    with pytest.raises(order_reports.MalformedReport, match="not UTF-8"):
-        order_reports.decode(header.encode() + b"\n\xff\xfe\n")
+        list(order_reports.read_rows([f"{header}\n", "1\n"]))
+    document = BytesIO(b"\xef\xbb\xbf" + header.encode() + b"\n\xff\xfe\n")
+    lines = order_reports.document_lines(document)
+    assert next(lines) == f"{header}\n"  # the byte-order mark dropped
+    with pytest.raises(order_reports.MalformedReport, match=f"not UTF-8 .* at byte {len(header) + 4}"):
+        next(lines)
 
 
 def test_the_gap_audit_can_list_its_window_from_one_report(
@@ -439,16 +491,17 @@ def test_a_document_url_that_expired_before_its_download_is_asked_for_again(
     from sellersync.spapi.errors import AuthError
 
     # given the first download of a document finds its 5-minute URL expired (S3 answers 403)
-    real = Reports20210630.download_report_document
+    real = Reports20210630.download_report_document_into
     expired = {"left": 1}
 
-    def first_expired(self: Reports20210630, document: Any) -> bytes:
+    def first_expired(self: Reports20210630, document: Any, sink: Any) -> int:
         if expired["left"]:
             expired["left"] -= 1
+            sink.write(b"half a document")
             raise AuthError("downloadDocument failed with HTTP 403: Forbidden", status=403)
-        return real(self, document)
+        return real(self, document, sink)
 
-    monkeypatch.setattr(Reports20210630, "download_report_document", first_expired)
+    monkeypatch.setattr(Reports20210630, "download_report_document_into", first_expired)
     # when the history is imported
     summary = _backfill(world, account)
     # then that window asked for a fresh URL once, and every window is done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import tempfile
 import threading
 import tracemalloc
 import zlib
@@ -91,6 +92,32 @@ def test_a_decompression_bomb_is_refused_with_bounded_memory(bomb_server: Docume
     # then
     assert str(refused.value) == "document refused: it decompresses to more than the 1048576 bytes allowed"
     assert bomb_server.requests == 1
+    assert peak < 4 * MIB
+
+
+def test_a_document_downloaded_into_a_file_is_written_as_it_arrives(bomb_server: DocumentServer) -> None:
+    # given the same 64 MiB of gzip behind a client allowing 128 MiB
+    client = SpApiClient(
+        CREDENTIALS,
+        region=Region.NA,
+        endpoints=Endpoints.local_sandbox(bomb_server.url),
+        max_document_bytes=128 * MIB,
+    )
+    # when it is downloaded into a file
+    with tempfile.TemporaryFile() as file:
+        tracemalloc.start()
+        try:
+            written = client.reports.download_report_document_into(
+                _document(f"{bomb_server.url}/_s3/report-documents/R-1"), file
+            )
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        size = file.seek(0, 2)
+        file.seek(0)
+        all_zeros = all(not any(chunk) for chunk in iter(lambda: file.read(MIB), b""))
+    # then the whole document is in the file, and never more than a few pieces of it were in memory
+    assert written == size == 64 * MIB and all_zeros
     assert peak < 4 * MIB
 
 

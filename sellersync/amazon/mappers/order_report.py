@@ -150,18 +150,11 @@ def iter_order_rows(lines: Iterable[str]) -> Iterator[OrderRows]:
     that row). A row whose number of fields differs from the header's fails its order (`problem`), as does
     an order whose rows are not together.
     """
-    reader = csv.reader(
-        (line for line in lines if line.strip()), delimiter="\t", quoting=csv.QUOTE_NONE, strict=False
-    )
-    header = _header(next(reader, None))
-    id_index = header.index(ORDER_ID)
+    header, rows = _identified_rows(lines)
     seen: set[str] = set()
     current: list[Mapping[str, str]] = []
     current_id, problem = "", ""
-    for number, fields in enumerate(reader, start=2):
-        order_id = fields[id_index].strip() if len(fields) > id_index else ""
-        if not order_id:  # no order to fail: the document itself is broken
-            raise ReportFormatError(f"row {number} has no {ORDER_ID}")
+    for number, order_id, fields in rows:
         if current and order_id != current_id:
             yield OrderRows(current_id, tuple(current), problem)
             current, problem = [], ""
@@ -175,6 +168,31 @@ def iter_order_rows(lines: Iterable[str]) -> Iterator[OrderRows]:
         current.append(dict(zip(header, (field.strip() for field in fields), strict=False)))
     if current:
         yield OrderRows(current_id, tuple(current), problem)
+
+
+def check_report(lines: Iterable[str]) -> int:
+    """Read the lines once, keeping none, and raise `ReportFormatError` where `iter_order_rows` would (so a
+    document can be refused before any of its orders is applied); the number of rows."""
+    _, rows = _identified_rows(lines)
+    return sum(1 for _ in rows)
+
+
+def _identified_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, str, list[str]]]]:
+    """The checked header, and the rows as (line number, order id, fields), raising at a row without id."""
+    reader = csv.reader(
+        (line for line in lines if line.strip()), delimiter="\t", quoting=csv.QUOTE_NONE, strict=False
+    )
+    header = _header(next(reader, None))
+    id_index = header.index(ORDER_ID)
+
+    def rows() -> Iterator[tuple[int, str, list[str]]]:
+        for number, fields in enumerate(reader, start=2):
+            order_id = fields[id_index].strip() if len(fields) > id_index else ""
+            if not order_id:  # no order to fail: the document itself is broken
+                raise ReportFormatError(f"row {number} has no {ORDER_ID}")
+            yield number, order_id, fields
+
+    return header, rows()
 
 
 def _header(fields: list[str] | None) -> list[str]:

@@ -3,9 +3,12 @@
 The period (from `since`, 00:00 UTC, to now) is cut into windows of at most 30 days, newest first. Each
 window is one GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL report: requested (createReport, never
 twice: its id is stored before anything else happens), polled (getReport), downloaded (getReportDocument,
-gzip), read as a whole, and applied by the sync's own apply step (`import_orders.apply_entries`: orders the
-sync already has at the same version are unchanged). Up to LOOKAHEAD reports are requested ahead of the
-window being applied, so that Amazon generates them while the previous one is applied.
+gzip) to a temporary file, read through once to check it is an order report, then read again and applied
+APPLY_BATCH orders at a time by the sync's own apply step (`import_orders.apply_entries`: orders the sync
+already has at the same version are unchanged). What the backfill holds in memory is one batch of orders,
+not one window's document nor its orders: it stays flat however many orders a window has. Up to LOOKAHEAD
+reports are requested ahead of the window being applied, so that Amazon generates them while the previous
+one is applied.
 
 The windows are the cursor (`BackfillWindow`): pending, requested (report id), done or failed. A run that
 stops (a crash, a restart, Amazon's or the network's errors) leaves them as they are, and the next run of
@@ -21,9 +24,10 @@ so both run side by side.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +38,7 @@ from django.utils.translation import ngettext
 
 from sellersync.amazon import locks
 from sellersync.amazon.choices import BackfillWindowState, PiiAccess, SyncKind, SyncRunStatus
+from sellersync.amazon.mappers import order_report
 from sellersync.amazon.mappers.order_report import ReportFormatError
 from sellersync.amazon.mappers.pii import redact
 from sellersync.amazon.mappers.types import OrderData
@@ -52,6 +57,8 @@ from sellersync.spapi.client import SpApiClient
 logger = logging.getLogger(__name__)
 
 WINDOW = timedelta(days=30)
+#: Orders of a window applied at a time: what the backfill holds in memory, however big the window.
+APPLY_BATCH = 500
 #: Reports requested ahead of the window being applied (createReport's burst is 15).
 LOOKAHEAD = 4
 #: Amazon's published limits of the calls made once per window: createReport and getReportDocument.
@@ -270,30 +277,52 @@ class _WindowRunner:
 
     def _finish(self, window: BackfillWindow) -> None:
         try:
-            finished = order_reports.finished_report(self.client, window.report_id, self.sleep)
-            entries = self._with_item_ids(entries_from_report(finished.text))
+            with order_reports.finished_report(self.client, window.report_id, self.sleep) as finished:
+                if not finished.empty:
+                    check_report(finished.lines())
+                run = SyncRun.objects.create(
+                    account=self.account,
+                    kind=SyncKind.BACKFILL,
+                    window_start=window.start,
+                    window_end=window.end,
+                )
+                read, booked = (
+                    (0, 0) if finished.empty else self._apply(run, entries_from_report(finished.lines()))
+                )
         except (ReportFailed, MalformedReport) as exc:
             window.state, window.error = BackfillWindowState.FAILED, f"{type(exc).__name__}: {exc}"[:4000]
             window.finished_at = timezone.now()
             window.save(update_fields=["state", "error", "finished_at"])
             return
-        run = SyncRun.objects.create(
-            account=self.account, kind=SyncKind.BACKFILL, window_start=window.start, window_end=window.end
-        )
-        apply_entries(self.account, run, entries)
         run.status, run.finished_at = SyncRunStatus.SUCCEEDED, timezone.now()
         with transaction.atomic():
             run.save()
-            ids = list(dict.fromkeys(entry.amazon_order_id for entry in entries))
             window.state, window.error, window.finished_at = BackfillWindowState.DONE, "", timezone.now()
-            window.orders_read, window.orders_booked = len(ids), _booked(self.account, ids)
+            window.orders_read, window.orders_booked = read, booked
             window.orders_created, window.orders_updated = run.orders_created, run.orders_updated
             window.orders_failed = run.orders_failed
             window.save()
         self.summary.orders_created += run.orders_created
         self.summary.orders_updated += run.orders_updated
 
-    def _with_item_ids(self, entries: list[SourceEntry]) -> list[SourceEntry]:
+    def _apply(self, run: SyncRun, entries: Iterator[SourceEntry]) -> tuple[int, int]:
+        """Apply the window's entries APPLY_BATCH at a time (memory bounded by the batch, not the window);
+        the distinct orders read, and how many of them are booked."""
+        pii = PiiGate(self.client, allowed=self.account.pii_access != PiiAccess.REFUSED)
+        read: set[str] = set()
+        booked = 0
+        while batch := list(islice(entries, APPLY_BATCH)):
+            apply_entries(self.account, run, self._with_item_ids(batch, pii))
+            new_ids = [
+                order_id
+                for order_id in dict.fromkeys(e.amazon_order_id for e in batch)
+                if order_id not in read
+            ]
+            read.update(new_ids)
+            booked += _booked(self.account, new_ids)
+        return len(read), booked
+
+    def _with_item_ids(self, entries: list[SourceEntry], pii: PiiGate) -> list[SourceEntry]:
         """FBM orders still to ship come from the Orders API instead of the report: their shipment
         confirmation names Amazon's order item ids, which an order report does not carry."""
         to_ship = [
@@ -303,7 +332,6 @@ class _WindowRunner:
         ]
         if not to_ship:
             return entries
-        pii = PiiGate(self.client, allowed=self.account.pii_access != PiiAccess.REFUSED)
         from_api = order_source(self.account, self.client, pii).by_ids(self.marketplace_ids, to_ship)
         by_id = {entry.amazon_order_id: entry for entry in from_api}
         return [by_id.get(entry.amazon_order_id, entry) for entry in entries]
@@ -319,13 +347,19 @@ def _booked(account: AmazonAccount, amazon_order_ids: list[str]) -> int:
     )
 
 
-def entries_from_report(text: str) -> list[SourceEntry]:
-    """The report's orders as the apply step's entries, all of them read before any is applied: a document
-    that is not an order report raises MalformedReport and nothing of the window is written."""
-    if not text:
-        return []
+def check_report(lines: Iterable[str]) -> None:
+    """Read the whole document once before any of it is applied: one that is not an order report raises
+    MalformedReport, and nothing of the window is written."""
     try:
-        return list(entries_from_order_report(text.splitlines()))
+        order_report.check_report(lines)
+    except ReportFormatError as exc:
+        raise MalformedReport(str(exc)) from exc
+
+
+def entries_from_report(lines: Iterable[str]) -> Iterator[SourceEntry]:
+    """The report's orders as the apply step's entries, one at a time (`check_report` first)."""
+    try:
+        yield from entries_from_order_report(lines)
     except ReportFormatError as exc:
         raise MalformedReport(str(exc)) from exc
 

@@ -10,12 +10,13 @@ document; `ReportFailed`). A document that is not the tab-separated file with Am
 from __future__ import annotations
 
 import csv
-import io
+import os
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sellersync.amazon.sync.audit_orders import ListedOrder, Listing
 from sellersync.spapi.client import SpApiClient
@@ -63,10 +64,30 @@ class MalformedReport(Exception):
 
 @dataclass(frozen=True)
 class FinishedReport:
-    """A report Amazon finished: its document's text ("" when CANCELLED: nothing in the period)."""
+    """A report Amazon finished, and its document in a temporary file (None when CANCELLED: nothing in the
+    period). Read it with `lines()`, as often as needed; close it (or use `with`) to delete the file."""
 
     report: Report
-    text: str
+    document: BinaryIO | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is no document (CANCELLED) or an empty one: no order, and nothing malformed."""
+        return self.document is None or self.document.seek(0, os.SEEK_END) == 0
+
+    def lines(self) -> Iterator[str]:
+        """The document's lines of text, one at a time (none when CANCELLED)."""
+        return document_lines(self.document) if self.document is not None else iter(())
+
+    def close(self) -> None:
+        if self.document is not None:
+            self.document.close()
+
+    def __enter__(self) -> FinishedReport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def request_report(
@@ -115,59 +136,76 @@ def wait_for_report(
 
 
 def finished_report(client: SpApiClient, report_id: str, sleep: Sleep) -> FinishedReport:
-    """The text once Amazon finished the report: FATAL raises ReportFailed, text that is not UTF-8
-    MalformedReport."""
+    """The report once Amazon finished it, its document downloaded to a temporary file: FATAL raises
+    ReportFailed."""
     report = wait_for_report(client, report_id, sleep)
     if report.processing_status == "CANCELLED":
-        return FinishedReport(report, "")
+        return FinishedReport(report)
     if report.processing_status != "DONE" or not report.report_document_id:
         raise ReportFailed(f"Amazon could not generate report {report_id} ({report.processing_status})")
+    return FinishedReport(report, download(client, report.report_document_id))
+
+
+def download(client: SpApiClient, report_document_id: str) -> BinaryIO:
+    """The document in a temporary file, written as it arrives (gunzipped, under the client's size cap)."""
     for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
-        document = client.reports.get_report_document(report.report_document_id)
+        document = client.reports.get_report_document(report_document_id)
+        file = tempfile.TemporaryFile()
         try:
-            return FinishedReport(report, decode(client.reports.download_report_document(document)))
+            client.reports.download_report_document_into(document, file)
         except AuthError:  # the pre-signed URL expired (5 minutes) before the download: a fresh one
+            file.close()
             if attempt == DOWNLOAD_ATTEMPTS:
                 raise
+            continue
+        except BaseException:
+            file.close()
+            raise
+        return file
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def decode(document: bytes) -> str:
-    """The document's text (UTF-8, a byte-order mark dropped); MalformedReport when it is not."""
-    try:
-        return document.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise MalformedReport(f"the report is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+def document_lines(document: BinaryIO) -> Iterator[str]:
+    """The document's lines of text from its start, one at a time (UTF-8, a byte-order mark dropped);
+    MalformedReport at the first bytes that are not UTF-8."""
+    document.seek(0)
+    offset = 0
+    for number, raw in enumerate(document):
+        try:
+            yield raw.decode("utf-8-sig" if number == 0 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise MalformedReport(
+                f"the report is not UTF-8 text ({exc.reason} at byte {offset + exc.start})"
+            ) from exc
+        offset += len(raw)
 
 
-def read_rows(text: str) -> list[dict[str, str]]:
-    """The rows of an all-orders flat file, by column name; MalformedReport when it is not one (empty text
-    is a report with no row: Amazon's CANCELLED)."""
-    if not text:
-        return []
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+def read_rows(lines: Iterable[str]) -> Iterator[dict[str, str]]:
+    """The rows of an all-orders flat file, by column name, one at a time; MalformedReport when it is not
+    one (no line at all is a report with no row: Amazon's CANCELLED)."""
+    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
+    if header is None:
+        return
     if not header:
         raise MalformedReport("the report has no header line")
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise MalformedReport(f"the report's header lacks {', '.join(missing)}")
-    rows = []
     for line, values in enumerate(reader, start=2):
         if not values:
             continue
         if len(values) != len(header):
             raise MalformedReport(f"line {line} has {len(values)} fields, the header {len(header)}")
-        rows.append(dict(zip(header, values, strict=True)))
-    return rows
+        yield dict(zip(header, values, strict=True))
 
 
-def order_ids(rows: Sequence[dict[str, str]]) -> list[str]:
+def order_ids(rows: Iterable[dict[str, str]]) -> list[str]:
     """The distinct order ids of the rows (one row per item), in report order."""
     return list(dict.fromkeys(row["amazon-order-id"] for row in rows if row["amazon-order-id"]))
 
 
-def listed_orders(rows: Sequence[dict[str, str]]) -> list[ListedOrder]:
+def listed_orders(rows: Iterable[dict[str, str]]) -> list[ListedOrder]:
     """One `ListedOrder` per order of the rows: what the gap audit compares with the bindings."""
     listed: dict[str, ListedOrder] = {}
     for row in rows:
@@ -194,8 +232,8 @@ def list_orders_by_report(
     """The gap audit's listing from one _BY_LAST_UPDATE_ report instead of getOrders pages (statuses as the
     audit lists them: Pending orders are left out)."""
     report_id = request_report(client, BY_LAST_UPDATE, marketplace_ids, since, until)
-    finished = finished_report(client, report_id, sleep or amazon_sleep(client))
-    listed = [order for order in listed_orders(read_rows(finished.text)) if order.status != "Pending"]
+    with finished_report(client, report_id, sleep or amazon_sleep(client)) as finished:
+        listed = [order for order in listed_orders(read_rows(finished.lines())) if order.status != "Pending"]
 
     def pages() -> Iterator[list[ListedOrder]]:
         yield listed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import httpx
 
@@ -20,6 +21,8 @@ from sellersync.spapi.transport import raise_for_status
 DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _IDENTITY = ("", "identity")
+#: Largest piece of decompressed output held at once (the rest waits as compressed input).
+OUTPUT_PIECE = 1024 * 1024
 
 
 class DocumentTransfer:
@@ -43,6 +46,19 @@ class DocumentTransfer:
 
     def get(self, url: str, compression_algorithm: str | None) -> bytes:
         """GET a document from its pre-signed URL, gunzipped when Amazon says it is GZIP-compressed."""
+        return b"".join(self.iter_chunks(url, compression_algorithm))
+
+    def get_into(self, url: str, compression_algorithm: str | None, sink: BinaryIO) -> int:
+        """Like `get`, but the document is written to `sink` as it arrives (a file: the memory used does
+        not grow with the document); the number of bytes written."""
+        written = 0
+        for chunk in self.iter_chunks(url, compression_algorithm):
+            sink.write(chunk)
+            written += len(chunk)
+        return written
+
+    def iter_chunks(self, url: str, compression_algorithm: str | None) -> Iterator[bytes]:
+        """The document's bytes in pieces as they arrive (gunzipped when GZIP), refused past the cap."""
         self._endpoints.check_document_url(url)
         gzipped = (compression_algorithm or "").upper() == "GZIP"
         try:
@@ -52,9 +68,7 @@ class DocumentTransfer:
                     raise_for_status(response, "downloadDocument")
                 self._refuse_announced_size(response)
                 chunks = self._received_chunks(response)
-                if gzipped:
-                    return gunzip_bounded(chunks, self.max_bytes)
-                return b"".join(chunks)
+                yield from iter_gunzip_bounded(chunks, self.max_bytes) if gzipped else chunks
         except httpx.TimeoutException as exc:
             raise Timeout("document download timed out") from exc
         except httpx.TransportError as exc:
@@ -76,7 +90,7 @@ class DocumentTransfer:
         encoding = response.headers.get("content-encoding", "").lower()
         if encoding in _IDENTITY:
             return self._capped(response.iter_raw())
-        return iter([gunzip_bounded(self._capped(response.iter_raw()), self.max_bytes, encoding)])
+        return iter_gunzip_bounded(self._capped(response.iter_raw()), self.max_bytes, encoding)
 
     def _capped(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         received = 0
@@ -93,21 +107,29 @@ class DocumentTransfer:
 def gunzip_bounded(chunks: Iterable[bytes], max_bytes: int, encoding: str = "gzip") -> bytes:
     """Decompress gzip members from ``chunks``; ``DocumentTooLarge`` as soon as the output passes
     ``max_bytes`` (never holding more than that), ``PayloadError`` for data that is not complete gzip."""
+    return b"".join(iter_gunzip_bounded(chunks, max_bytes, encoding))
+
+
+def iter_gunzip_bounded(chunks: Iterable[bytes], max_bytes: int, encoding: str = "gzip") -> Iterator[bytes]:
+    """`gunzip_bounded` in pieces of at most OUTPUT_PIECE bytes, as the compressed chunks arrive."""
     if encoding.lower() not in ("gzip", "x-gzip"):
         raise PayloadError(f"document refused: unsupported content-encoding {encoding[:40]!r}")
-    output = bytearray()
+    produced = 0
     decompressor = zlib.decompressobj(_GZIP_WBITS)
     member_complete = True  # no input yet, or the last gzip member seen ended
     try:
         for chunk in chunks:
             data = chunk
             while data:
-                output += decompressor.decompress(data, max_bytes - len(output) + 1)
-                if len(output) > max_bytes:
+                piece = decompressor.decompress(data, min(OUTPUT_PIECE, max_bytes - produced + 1))
+                produced += len(piece)
+                if produced > max_bytes:
                     raise DocumentTooLarge(
                         f"document refused: it decompresses to more than the {max_bytes} bytes allowed",
                         operation="downloadDocument",
                     )
+                if piece:
+                    yield piece
                 member_complete = decompressor.eof
                 if decompressor.eof:  # several gzip members may follow each other
                     data, decompressor = decompressor.unused_data, zlib.decompressobj(_GZIP_WBITS)
@@ -117,4 +139,3 @@ def gunzip_bounded(chunks: Iterable[bytes], max_bytes: int, encoding: str = "gzi
         raise PayloadError(f"document is not valid gzip ({exc})", operation="downloadDocument") from exc
     if not member_complete:
         raise PayloadError("document is not valid gzip (truncated)", operation="downloadDocument")
-    return bytes(output)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from typing import BinaryIO
 
 from sellersync.spapi.apis._base import ApiSection, Timestamp
 from sellersync.spapi.errors import OutcomeUnknown
@@ -154,3 +155,7 @@ class Reports20210630(ApiSection):
     def download_report_document(self, document: ReportDocument) -> bytes:
         """The report's bytes, decompressed when ``compressionAlgorithm`` is GZIP."""
         return self._client.documents.get(document.url, document.compression_algorithm)
+
+    def download_report_document_into(self, document: ReportDocument, sink: BinaryIO) -> int:
+        """The report's bytes (decompressed when GZIP) written to `sink` as they arrive; how many."""
+        return self._client.documents.get_into(document.url, document.compression_algorithm, sink)
