@@ -13,7 +13,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sellersync.accounting import services
 from sellersync.accounting.choices import EntryState
@@ -34,9 +36,10 @@ def _run_on_each(
     request: HttpRequest,
     records: QuerySet[Any],
     operation: Callable[[Any], object],
-    done_message: str,
+    done_message: str | Promise,
 ) -> None:
-    """Apply a service to each selected record (pk order), reporting successes and refusals."""
+    """Apply a service to each selected record (pk order), reporting successes and refusals; `done_message`
+    is an `ngettext_lazy(singular, plural, "count")` given the number of records done."""
     succeeded = 0
     for record in records.order_by("pk"):
         try:
@@ -139,7 +142,13 @@ class JournalEntryAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Post"))
     def post_selected(self, request: HttpRequest, queryset: QuerySet[JournalEntry]) -> None:
-        _run_on_each(self, request, queryset, services.post_entry, str(_("%(count)d entry(ies) posted.")))
+        _run_on_each(
+            self,
+            request,
+            queryset,
+            services.post_entry,
+            ngettext_lazy("%(count)d entry posted.", "%(count)d entries posted.", "count"),
+        )
 
     @admin.action(description=_("Reverse (dated today)"))
     def reverse_selected(self, request: HttpRequest, queryset: QuerySet[JournalEntry]) -> None:
@@ -149,12 +158,18 @@ class JournalEntryAdmin(CompanyScopedAdmin):
             request,
             queryset,
             lambda entry: services.reverse_entry(entry, today),
-            str(_("%(count)d entry(ies) reversed.")),
+            ngettext_lazy("%(count)d entry reversed.", "%(count)d entries reversed.", "count"),
         )
 
     @admin.action(description=_("Cancel draft"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[JournalEntry]) -> None:
-        _run_on_each(self, request, queryset, services.cancel_entry, str(_("%(count)d draft(s) canceled.")))
+        _run_on_each(
+            self,
+            request,
+            queryset,
+            services.cancel_entry,
+            ngettext_lazy("%(count)d draft canceled.", "%(count)d drafts canceled.", "count"),
+        )
 
 
 @admin.register(JournalLine)
@@ -227,7 +242,11 @@ class ReconciliationAdmin(CompanyScopedAdmin):
     @admin.action(description=_("Unreconcile"))
     def unreconcile_selected(self, request: HttpRequest, queryset: QuerySet[Reconciliation]) -> None:
         _run_on_each(
-            self, request, queryset, services.unreconcile, str(_("%(count)d reconciliation(s) undone."))
+            self,
+            request,
+            queryset,
+            services.unreconcile,
+            ngettext_lazy("%(count)d reconciliation undone.", "%(count)d reconciliations undone.", "count"),
         )
 
 

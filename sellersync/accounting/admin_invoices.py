@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from sellersync.accounting import invoicing, payments
 from sellersync.accounting.admin import _run_on_each
@@ -193,12 +194,22 @@ class InvoiceAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Post"))
     def post_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        _run_on_each(self, request, queryset, invoicing.post_invoice, str(_("%(count)d document(s) posted.")))
+        _run_on_each(
+            self,
+            request,
+            queryset,
+            invoicing.post_invoice,
+            ngettext_lazy("%(count)d document posted.", "%(count)d documents posted.", "count"),
+        )
 
     @admin.action(description=_("Cancel draft"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
         _run_on_each(
-            self, request, queryset, invoicing.cancel_invoice, str(_("%(count)d draft(s) canceled."))
+            self,
+            request,
+            queryset,
+            invoicing.cancel_invoice,
+            ngettext_lazy("%(count)d draft canceled.", "%(count)d drafts canceled.", "count"),
         )
 
     @admin.action(description=_("Refund with a credit note (draft)"))
@@ -208,7 +219,7 @@ class InvoiceAdmin(CompanyScopedAdmin):
             request,
             queryset,
             lambda invoice: invoicing.create_credit_note(invoice, reason=str(_("Refund"))),
-            str(_("%(count)d credit note(s) created.")),
+            ngettext_lazy("%(count)d credit note created.", "%(count)d credit notes created.", "count"),
         )
 
     @admin.action(description=_("Register a batch payment (Amazon Payments)"))
@@ -221,7 +232,11 @@ class InvoiceAdmin(CompanyScopedAdmin):
             return
         self.message_user(
             request,
-            _("%(count)d document(s) paid by %(entry)s in the Amazon Payments journal.")
+            ngettext(
+                "%(count)d document paid by %(entry)s in the Amazon Payments journal.",
+                "%(count)d documents paid by %(entry)s in the Amazon Payments journal.",
+                len(invoices),
+            )
             % {"count": len(invoices), "entry": entry},
             messages.SUCCESS,
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sellersync.amazon.models import AmazonAccount, OutboundMessage
 
@@ -34,7 +35,11 @@ def notify_failed_shipments(
     sent = 0
     for language, recipients in responsible_addresses_by_language(account).items():
         with translation.override(language):
-            subject = _("Amazon: %(count)d message(s) failed to synchronize (%(account)s)") % {
+            subject = ngettext(
+                "Amazon: %(count)d message failed to synchronize (%(account)s)",
+                "Amazon: %(count)d messages failed to synchronize (%(account)s)",
+                len(failed),
+            ) % {
                 "count": len(failed),
                 "account": account.name,
             }

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.errors import DomainError
@@ -25,9 +27,10 @@ def run_on_each(
     request: HttpRequest,
     records: QuerySet,  # type: ignore[type-arg]
     operation: Callable[[object], object],
-    done_message: str,
+    done_message: str | Promise,
 ) -> None:
-    """Apply a service to each selected record (pk order), reporting successes and refusals as messages."""
+    """Apply a service to each selected record (pk order), reporting successes and refusals as messages;
+    `done_message` is an `ngettext_lazy(singular, plural, "count")` given the number of records done."""
     succeeded = 0
     for record in records.order_by("pk"):
         try:
@@ -133,7 +136,13 @@ class SalesOrderAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Confirm"))
     def confirm_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_on_each(self, request, queryset, services.confirm_order, str(_("%(count)d order(s) confirmed.")))
+        run_on_each(
+            self,
+            request,
+            queryset,
+            services.confirm_order,
+            ngettext_lazy("%(count)d order confirmed.", "%(count)d orders confirmed.", "count"),
+        )
 
     @admin.action(description=_("Cancel"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
@@ -145,12 +154,18 @@ class SalesOrderAdmin(CompanyScopedAdmin):
             request,
             queryset,
             lambda order: cancel_order_with_deliveries(order, reason),
-            str(_("%(count)d order(s) canceled.")),
+            ngettext_lazy("%(count)d order canceled.", "%(count)d orders canceled.", "count"),
         )
 
     @admin.action(description=_("Lock (done)"))
     def lock_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_on_each(self, request, queryset, services.mark_done, str(_("%(count)d order(s) locked.")))
+        run_on_each(
+            self,
+            request,
+            queryset,
+            services.mark_done,
+            ngettext_lazy("%(count)d order locked.", "%(count)d orders locked.", "count"),
+        )
 
 
 @admin.register(SalesTeam)

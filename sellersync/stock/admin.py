@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sellersync.core.admin_scoping import CompanyScopedAdmin
 from sellersync.core.scoping import SHARED, scope
@@ -175,7 +176,11 @@ class PickingAdmin(ValidatePageMixin, CompanyScopedAdmin):
     @admin.action(description=_("Cancel"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Picking]) -> None:
         run_on_each(
-            self, request, queryset, services.cancel_picking, str(_("%(count)d transfer(s) canceled."))
+            self,
+            request,
+            queryset,
+            services.cancel_picking,
+            ngettext_lazy("%(count)d transfer canceled.", "%(count)d transfers canceled.", "count"),
         )
 
 
@@ -244,5 +249,9 @@ class ReorderRuleAdmin(CompanyScopedAdmin):
     @admin.action(description=_("Propose replenishment"))
     def replenish_selected(self, request: HttpRequest, queryset: QuerySet[ReorderRule]) -> None:
         run_on_each(
-            self, request, queryset, services.propose_replenishment, str(_("%(count)d rule(s) checked."))
+            self,
+            request,
+            queryset,
+            services.propose_replenishment,
+            ngettext_lazy("%(count)d rule checked.", "%(count)d rules checked.", "count"),
         )

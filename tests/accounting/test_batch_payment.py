@@ -106,6 +106,6 @@ def test_the_list_action_registers_the_payment_and_reports_a_refusal(
     paid = admin_client.post(url, {"action": action, "_selected_action": [first.pk, second.pk]}, follow=True)
     again = admin_client.post(url, {"action": action, "_selected_action": [first.pk]}, follow=True)
     # then
-    assert "2 document(s) paid by" in paid.content.decode()
+    assert "2 documents paid by" in paid.content.decode()
     assert "already paid or credited" in again.content.decode()
     assert _balance(company, AccountRole.AMAZON_INTERMEDIARY) == Decimal("44.70")

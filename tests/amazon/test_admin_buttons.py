@@ -195,4 +195,4 @@ def test_retry_action_on_failed_amazon_orders(
     binding.refresh_from_db()
     assert binding.sync_state == OrderSyncState.SYNCED
     assert binding.sales_order is not None
-    assert _messages(response) == ["1 order(s) synchronized."]
+    assert _messages(response) == ["1 order synchronized."]

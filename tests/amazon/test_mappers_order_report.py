@@ -290,7 +290,7 @@ def test_rows_of_one_order_that_disagree_on_an_order_column_fail_it() -> None:
         (
             "other report",
             "sku\tasin\tprice\nA\tB\t1.00\n",
-            "not an all-orders report: column(s) amazon-order-id",
+            "not an all-orders report: it lacks amazon-order-id",
         ),
         ("row without order id", "\t".join(HEADER) + "\n\t2026-03-01\n", "row 2 has no amazon-order-id"),
     ],

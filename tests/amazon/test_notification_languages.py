@@ -53,7 +53,7 @@ def test_each_responsible_user_gets_the_summary_in_their_language(account: Amazo
     english = by_recipient[("sam@example.com",)]
     assert chinese.subject == "亚马逊：1 条消息同步失败（Amazon EU）"
     assert "请更正这些错误，然后在每张调拨单上点击“重试亚马逊同步”。" in chinese.body
-    assert spanish.subject == "Amazon: 1 mensaje(s) no se pudieron sincronizar (Amazon EU)"
+    assert spanish.subject == "Amazon: 1 mensaje no se pudo sincronizar (Amazon EU)"
     assert "pedido de Amazon 402-1234567-1234567" in spanish.body
-    assert english.subject == "Amazon: 1 message(s) failed to synchronize (Amazon EU)"
+    assert english.subject == "Amazon: 1 message failed to synchronize (Amazon EU)"
     assert all("18036: The tracking number '0000' is not valid" in m.body for m in mail.outbox)

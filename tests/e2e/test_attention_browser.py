@@ -67,7 +67,7 @@ def test_an_order_needing_attention_is_found_from_the_account_and_retried_into_t
     page.click("button[name=index]")
 
     # then it is booked; its delivery is tagged Shipped on Amazon with nothing left to validate
-    expect(page.locator("ul.messagelist li.success")).to_contain_text("1 order(s) synchronized.")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("1 order synchronized.")
     binding = AmazonOrder.objects.get(account=account, amazon_id=order_id)
     picking = Picking.objects.get(sales_order=binding.sales_order)
     page.goto(live_server.url + reverse("admin:stock_picking_changelist"))

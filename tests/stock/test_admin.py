@@ -111,7 +111,7 @@ def test_confirm_action_confirms_drafts_and_reports_refusals(
     assert SalesOrder.objects.get(pk=canceled.pk).state == OrderState.CANCELED
     texts = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("cannot go from 'canceled' to 'confirmed'" in text for text in texts)
-    assert any("1 order(s) confirmed." in text for text in texts)
+    assert any("1 order confirmed." in text for text in texts)
 
 
 def test_cancel_action_cancels_the_order_and_its_delivery(

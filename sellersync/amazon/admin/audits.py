@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from sellersync.amazon.admin.results import outcome_level
+from sellersync.amazon.admin.results import api_calls_text, outcome_level
 from sellersync.amazon.admin.runs import ReadOnlyAdmin
 from sellersync.amazon.models import OrderAudit
 
@@ -51,16 +52,19 @@ def latest_audits(account_id: int) -> list[OrderAudit]:
 
 def describe_audit(audit: OrderAudit) -> str:
     """One line: what the audit checked, found and repaired (and its error, if it stopped)."""
-    text = _(
+    text = ngettext(
+        "Gap audit: %(checked)d order checked, %(missing)d missing, %(behind)d behind, %(repaired)d "
+        "repaired, %(failed)d failed (%(calls)s).",
         "Gap audit: %(checked)d orders checked, %(missing)d missing, %(behind)d behind, %(repaired)d "
-        "repaired, %(failed)d failed (%(calls)d API calls)."
+        "repaired, %(failed)d failed (%(calls)s).",
+        audit.orders_checked,
     ) % {
         "checked": audit.orders_checked,
         "missing": audit.missing_found,
         "behind": audit.behind_found,
         "repaired": audit.repaired,
         "failed": audit.failed,
-        "calls": audit.api_calls,
+        "calls": api_calls_text(audit.api_calls),
     }
     if audit.error:
         text += " " + _("Error: %(error)s") % {"error": audit.error}

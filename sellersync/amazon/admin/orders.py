@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sellersync.amazon import services
 from sellersync.amazon.admin.filters import AmazonStatusFilter, MarketplaceFilter
@@ -128,17 +127,30 @@ class AmazonOrderAdmin(CompanyScopedAdmin):
         skipped = selected - len(failed)
         if recovered:
             self.message_user(
-                request, _("%(count)d order(s) synchronized.") % {"count": recovered}, messages.SUCCESS
+                request,
+                ngettext("%(count)d order synchronized.", "%(count)d orders synchronized.", recovered)
+                % {"count": recovered},
+                messages.SUCCESS,
             )
         if skipped:
             self.message_user(
-                request, _("%(count)d order(s) were not failed: left as they are.") % {"count": skipped}
+                request,
+                ngettext(
+                    "%(count)d order was not failed: left as it is.",
+                    "%(count)d orders were not failed: left as they are.",
+                    skipped,
+                )
+                % {"count": skipped},
             )
 
     @admin.action(description=gettext_lazy("Mark taxes as reviewed"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[AmazonOrder]) -> None:
         count = queryset.filter(needs_review=True).update(needs_review=False)
-        self.message_user(request, _("%(count)d order(s) marked as reviewed.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d order marked as reviewed.", "%(count)d orders marked as reviewed.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(AmazonOffer)

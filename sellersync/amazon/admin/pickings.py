@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sellersync.amazon.admin.outcomes import PickingSyncFilter, report_shipment
 from sellersync.amazon.choices import OutboundKind, OutboundState
@@ -248,4 +248,8 @@ class AmazonPickingAdmin(PickingAdmin):
             else:
                 canceled += 1
         if canceled:
-            self.message_user(request, _("%(count)d transfer(s) canceled.") % {"count": canceled})
+            self.message_user(
+                request,
+                ngettext("%(count)d transfer canceled.", "%(count)d transfers canceled.", canceled)
+                % {"count": canceled},
+            )

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sellersync.amazon.models import AmazonAccount, AmazonRefund
 from sellersync.amazon.services import client_for_account
@@ -45,9 +44,12 @@ def report_refunds(request: HttpRequest, account: AmazonAccount) -> None:
     except (SpApiError, DomainError) as error:
         messages.error(request, f"{account}: {error}")
         return
-    text = _(
+    text = ngettext(
+        "%(account)s: %(seen)d refund read, %(credited)d credited, %(pending)d waiting for their invoice, "
+        "%(failed)d failed.",
         "%(account)s: %(seen)d refunds read, %(credited)d credited, %(pending)d waiting for their invoice, "
-        "%(failed)d failed."
+        "%(failed)d failed.",
+        result.seen,
     ) % {
         "account": account,
         "seen": result.seen,
@@ -109,4 +111,8 @@ class AmazonRefundAdmin(CompanyScopedAdmin):
         credited = 0
         for account in AmazonAccount.objects.filter(pk__in=queryset.values("account")).order_by("pk"):
             credited += credit_pending_refunds(account)
-        messages.success(request, _("%(count)d refund(s) credited.") % {"count": credited})
+        messages.success(
+            request,
+            ngettext("%(count)d refund credited.", "%(count)d refunds credited.", credited)
+            % {"count": credited},
+        )

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sellersync.accounting.models import Invoice
 from sellersync.amazon.models import AmazonAccount, AmazonRefund, AmazonReturn
@@ -53,9 +52,12 @@ def report_returns(request: HttpRequest, account: AmazonAccount) -> None:
     except (SpApiError, DomainError) as error:
         messages.error(request, f"{account}: {error}")
         return
-    text = _(
+    text = ngettext(
         "%(account)s: %(restocked)d back in stock, %(damaged)d damaged at Amazon, %(to_receive)d to receive, "
-        "%(failed)d failed, %(pending)d report(s) still being prepared by Amazon."
+        "%(failed)d failed, %(pending)d report still being prepared by Amazon.",
+        "%(account)s: %(restocked)d back in stock, %(damaged)d damaged at Amazon, %(to_receive)d to receive, "
+        "%(failed)d failed, %(pending)d reports still being prepared by Amazon.",
+        result.pending_reports,
     ) % {
         "account": account,
         "restocked": result.restocked,

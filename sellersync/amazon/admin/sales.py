@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from sellersync.accounting.choices import InvoiceKind, InvoiceState
 from sellersync.accounting.models import Invoice
@@ -152,7 +152,13 @@ class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
 
     @admin.action(description=gettext_lazy("Cancel"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_on_each(self, request, queryset, cancel_from_back_office, str(_("%(count)d order(s) canceled.")))
+        run_on_each(
+            self,
+            request,
+            queryset,
+            cancel_from_back_office,
+            ngettext_lazy("%(count)d order canceled.", "%(count)d orders canceled.", "count"),
+        )
 
     @admin.action(description=gettext_lazy("Create invoices"))
     def create_invoices_selected(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
@@ -175,5 +181,9 @@ class AmazonSalesOrderAdmin(LinkedRecordsMixin, SalesOrderAdmin):
         for order in queryset.exclude(pk__in=made | refused).order_by("pk"):
             self.message_user(request, why_not_invoiced(order), messages.WARNING)
         if invoices:
-            text = _("%(count)d invoice(s) created and posted.") % {"count": len(invoices)}
+            text = ngettext(
+                "%(count)d invoice created and posted.",
+                "%(count)d invoices created and posted.",
+                len(invoices),
+            ) % {"count": len(invoices)}
             self.message_user(request, text, messages.SUCCESS)

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sellersync.amazon.models import AmazonAccount, FbaInventoryLevel
 from sellersync.amazon.services import client_for_account
@@ -40,7 +40,12 @@ def report_fba_inventory(request: HttpRequest, account: AmazonAccount) -> None:
     except SpApiError as error:
         messages.error(request, f"{account}: {error}")
     else:
-        text = _("%(account)s: %(count)d SKU(s) read.") % {"account": account, "count": len(levels)}
+        text = ngettext(
+            "%(account)s: %(count)d SKU read.", "%(account)s: %(count)d SKUs read.", len(levels)
+        ) % {
+            "account": account,
+            "count": len(levels),
+        }
         messages.success(request, text)
 
 
@@ -99,7 +104,10 @@ class FbaInventoryLevelAdmin(CompanyScopedAdmin):
             products = Product.objects.filter(pk__in=queryset.filter(account=account).values("product"))
             adjusted += adopt_amazon_counts(account, products)
         self.message_user(
-            request, _("%(count)d product(s) adjusted.") % {"count": adjusted}, messages.SUCCESS
+            request,
+            ngettext("%(count)d product adjusted.", "%(count)d products adjusted.", adjusted)
+            % {"count": adjusted},
+            messages.SUCCESS,
         )
 
 

@@ -203,7 +203,7 @@ def _header(fields: list[str] | None) -> list[str]:
     if not any(column in header for column in QUANTITY_COLUMNS):
         missing.append(QUANTITY_COLUMNS[0])
     if missing:
-        raise ReportFormatError(f"not an all-orders report: column(s) {', '.join(missing)} missing")
+        raise ReportFormatError(f"not an all-orders report: it lacks {', '.join(missing)}")
     return header
 
 

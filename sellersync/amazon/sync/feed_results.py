@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sellersync.amazon.choices import OutboundKind, OutboundState
 from sellersync.amazon.mappers.pii import redact
@@ -146,9 +147,12 @@ def _resolve_lost_feed(
     elif not candidates:  # Amazon did not take it: sent again by this pass
         _settle(messages, state=OutboundState.PENDING, feed_id="")
     elif messages[0].sent_at is not None and messages[0].sent_at < timezone.now() - LOST_FEED_PATIENCE:
-        text = _(
+        text = ngettext(
+            "Amazon's answer to feed submission was lost and Amazon lists %(count)d %(type)s feed that "
+            "could be it; this message's state is unknown and counts as failed.",
             "Amazon's answer to feed submission was lost and Amazon lists %(count)d %(type)s feeds that "
-            "could be it; this message's state is unknown and counts as failed."
+            "could be it; this message's state is unknown and counts as failed.",
+            len(candidates),
         ) % {"count": len(candidates), "type": where["feed_type"]}
         for message in messages:
             mark_failed(message, text)
@@ -239,9 +243,12 @@ def apply_report(
             outcome.failed.append(message)
         elif unexplained or report.status_code not in ("", "Complete"):
             detail = "\n".join(unnamed) or _("no detail given")
-            text = _(
-                "Amazon reported %(count)d failed message(s) in feed %(feed)s without saying which; this "
-                "shipment's state is unknown and counts as failed. Amazon's errors: %(detail)s"
+            text = ngettext(
+                "Amazon reported %(count)d failed message in feed %(feed)s without saying which; this "
+                "shipment's state is unknown and counts as failed. Amazon's errors: %(detail)s",
+                "Amazon reported %(count)d failed messages in feed %(feed)s without saying which; this "
+                "shipment's state is unknown and counts as failed. Amazon's errors: %(detail)s",
+                report.messages_with_error,
             ) % {"count": report.messages_with_error, "feed": outcome.feed_id, "detail": detail}
             mark_failed(message, text)
             outcome.failed.append(message)

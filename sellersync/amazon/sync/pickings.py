@@ -44,7 +44,8 @@ def sync_pickings(account: AmazonAccount, *, use_feed: bool | None = None) -> Sy
                 run.orders_failed += len(result.failed)
                 run.orders_unchanged += len(result.sent)
                 if result.feed_id:
-                    log.append(f"feed {result.feed_id}: {len(result.sent)} message(s) submitted")
+                    count = len(result.sent)
+                    log.append(f"feed {result.feed_id}: {count} message{'' if count == 1 else 's'} submitted")
             run.status = SyncRunStatus.SUCCEEDED
         except Exception as exc:  # recorded on the run, shown in the back office
             logger.warning("sync pickings of account %s failed: %s", account.pk, type(exc).__name__)

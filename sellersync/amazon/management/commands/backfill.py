@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sellersync.amazon.admin.results import api_calls_text
 from sellersync.amazon.choices import BackfillWindowState, SyncRunStatus
 from sellersync.amazon.management.commands._accounts import accounts_named
 from sellersync.amazon.models import BackfillWindow
@@ -22,11 +24,14 @@ def progress_line(progress: BackfillProgress) -> str:
     """`[#########---------]  3/13 windows, 1234 orders imported, about 5 min left`."""
     total = max(progress.windows_total, 1)
     filled = BAR_WIDTH * progress.windows_done // total
-    text = _("%(done)d/%(total)d windows, %(orders)d orders imported") % {
+    windows = ngettext("%(done)d/%(total)d window", "%(done)d/%(total)d windows", progress.windows_total) % {
         "done": progress.windows_done,
         "total": progress.windows_total,
-        "orders": progress.orders_imported,
     }
+    orders = ngettext("%(count)d order imported", "%(count)d orders imported", progress.orders_imported) % {
+        "count": progress.orders_imported
+    }
+    text = f"{windows}, {orders}"
     if progress.orders_failed:
         text += ", " + _("%(failed)d failed") % {"failed": progress.orders_failed}
     if progress.seconds_left:
@@ -72,8 +77,8 @@ class Command(BaseCommand):
         if summary.status == SyncRunStatus.SUCCEEDED:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("%(account)s: history imported since %(since)s (%(calls)d API calls).")
-                    % {"account": account, "since": since.isoformat(), "calls": calls}
+                    _("%(account)s: history imported since %(since)s (%(calls)s).")
+                    % {"account": account, "since": since.isoformat(), "calls": api_calls_text(calls)}
                 )
             )
             return

@@ -261,17 +261,21 @@ def _read_returns(account: AmazonAccount) -> ReturnsImport:
 
 
 def _books_summary(account: AmazonAccount, invoices: int, settlements: int, skus: int) -> str:
+    orders = AmazonOrder.objects.filter(account=account, sales_order__isnull=False).count()
+    refunds = AmazonRefund.objects.filter(account=account, credit_note__isnull=False).count()
+    returns = AmazonReturn.objects.filter(account=account).count()
     return _(
-        "%(account)s: %(orders)d orders in the books, %(invoices)d invoiced, %(settlements)d settlements "
-        "booked, %(refunds)d refunds credited, %(returns)d returns, %(skus)d FBA SKUs read."
+        "%(account)s: %(orders)s in the books, %(invoices)d invoiced, %(settlements)s booked, %(refunds)s "
+        "credited, %(returns)s, %(skus)s read."
     ) % {
         "account": account,
-        "orders": AmazonOrder.objects.filter(account=account, sales_order__isnull=False).count(),
+        "orders": ngettext("%(count)d order", "%(count)d orders", orders) % {"count": orders},
         "invoices": invoices,
-        "settlements": settlements,
-        "refunds": AmazonRefund.objects.filter(account=account, credit_note__isnull=False).count(),
-        "returns": AmazonReturn.objects.filter(account=account).count(),
-        "skus": skus,
+        "settlements": ngettext("%(count)d settlement", "%(count)d settlements", settlements)
+        % {"count": settlements},
+        "refunds": ngettext("%(count)d refund", "%(count)d refunds", refunds) % {"count": refunds},
+        "returns": ngettext("%(count)d return", "%(count)d returns", returns) % {"count": returns},
+        "skus": ngettext("%(count)d FBA SKU", "%(count)d FBA SKUs", skus) % {"count": skus},
     }
 
 
