@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from sellersync.accounting.choices import InvoiceKind, InvoiceState
 from sellersync.accounting.invoicing import create_invoice_from_order
@@ -438,3 +439,30 @@ def test_an_order_settled_and_wholly_refunded_before_its_invoice_leaves_nothing_
     assert account_balance(awaiting) == D(0)
     receivable = get_account(company, "receivable")
     assert not unreconciled_lines(receivable, matching_key=DE_ORDER).exists()
+
+
+def test_the_credit_note_of_a_spanish_invoice_is_spanish_down_to_its_reason_and_fee_line(
+    account: AmazonAccount,
+) -> None:
+    # given the DE order invoiced in Spanish (its customer reads Spanish), refunds read in an English worker
+    data = de_order_v0()
+    result = apply_order(account, data, {"AmazonOrderId": data.amazon_order_id}, "v0")
+    assert result.binding is not None and result.binding.sales_order is not None
+    customer = result.binding.sales_order.partner
+    customer.language = "es"
+    customer.save(update_fields=["language"])
+    invoice = create_invoice_from_order(result.binding.sales_order, date=MARCH_15, post=True)
+    # when Amazon reports it wholly refunded less a restocking fee
+    with translation.override("en"):
+        _store(account, refund_event(DE_ORDER, "2026-04-03T08:30:00Z", FULL))
+    # then the credit note is Spanish, and so are the texts it prints that sellersync wrote
+    credit_note = AmazonRefund.objects.get().credit_note
+    assert credit_note is not None and (invoice.language, credit_note.language) == ("es", "es")
+    assert credit_note.reason == "Reembolso de Amazon del 2026-04-03"
+    assert _rows(credit_note)[-1] == (
+        "restocking_fee",
+        "Tarifa de reposición",
+        D("-10.00"),
+        D("0.00"),
+        D("-10.00"),
+    )
