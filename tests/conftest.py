@@ -76,6 +76,18 @@ def _huey_of_this_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator
             HUEY.storage = previous
 
 
+@pytest.fixture(autouse=True)
+def _language_of_each_test_its_own() -> Iterator[None]:
+    """A test-client request leaves the language it chose active in this thread (LocaleMiddleware does not
+    deactivate it): each test starts from the default language, whatever the previous one asked for."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def immediate_huey() -> Iterator[None]:
     """Huey runs each task in the caller as it is enqueued (its in-memory storage meanwhile)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -30,3 +33,19 @@ def test_named_parameters_still_work() -> None:
 
     # then
     assert value == "ab"
+
+
+@pytest.mark.django_db
+def test_a_sum_of_amounts_is_exact_to_the_fields_places(company: Any) -> None:
+    # given rates whose float sum is not exact: 0.1 + 0.2 + 100.04 (SQLite adds decimals as floats)
+    from django.db.models import Max, Sum
+
+    from sellersync.core.models import Tax
+
+    for index, rate in enumerate(("0.1000", "0.2000", "100.0400")):
+        Tax.objects.create(company=company, name=f"T{index}", rate=Decimal(rate))
+    # when they are summed and their maximum is taken by the database
+    totals = Tax.objects.filter(company=company).aggregate(total=Sum("rate"), largest=Max("rate"))
+    # then the results have the field's 4 places, exactly
+    assert totals["total"] == Decimal("100.3400") and totals["total"].as_tuple().exponent == -4
+    assert totals["largest"] == Decimal("100.0400") and totals["largest"].as_tuple().exponent == -4
