@@ -43,12 +43,17 @@ def amazon_fees_by_sales_order(sales_order_ids: Iterable[int] | QuerySet[Any]) -
         if not ids:
             return {}
         bound = AmazonOrder.objects.filter(sales_order_id__in=ids)
-    lines = AmazonSettlementLine.objects.filter(
+    fee_lines = AmazonSettlementLine.objects.filter(
         kind=SettlementAmountKind.FEE, amazon_order_id__in=bound.values("amazon_id")
-    ).values_list("settlement__account_id", "amazon_order_id", "sku", "amount")
-    lines = list(lines)
-    bindings = bound.filter(amazon_id__in={amazon_id for _account, amazon_id, _sku, _amount in lines})
-    rows = bindings.values_list("account_id", "amazon_id", "sales_order_id")
+    )
+    # unordered: sums do not depend on the order, and sorting every settled order cost a second
+    lines = list(
+        fee_lines.values_list("settlement__account_id", "amazon_order_id", "sku", "amount").order_by()
+    )
+    # the settled bindings as a subquery: a list of every settled order's id as parameters took 2.7 s with
+    # 100,000 settled orders on PostgreSQL
+    bindings = bound.filter(amazon_id__in=fee_lines.values("amazon_order_id"))
+    rows = bindings.values_list("account_id", "amazon_id", "sales_order_id").order_by()
     by_amazon_id = {(account_id, amazon_id): order_id for account_id, amazon_id, order_id in rows}
     products = _products_by_sku({account_id for account_id, _amazon_id in by_amazon_id})
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)

@@ -66,3 +66,22 @@ def refund_and_settle(shop: Shop, order: SalesOrder) -> None:
     invoice = create_invoice_from_order(order, date=date(2026, 3, 10), post=True)
     create_credit_note(invoice, None, "Returned", date=date(2026, 4, 2), post=True)
     settle(shop.us_account, order, [("fee", "Commission", "", "-1.50")])
+
+
+def test_settled_orders_are_selected_in_the_database_not_sent_back_as_ids(
+    admin_client: Client, shop: Shop
+) -> None:
+    # given three settled US sales
+    ExchangeRate.objects.create(company=shop.company, currency_id="USD", date=date(2020, 1, 1), rate=2)
+    orders = [book_sale(shop, shop.us_account, [(shop.mug, "1", "10.00", "0")]) for _ in range(3)]
+    for order in orders:
+        settle(shop.us_account, order, [("fee", "Commission", "", "-1.50")])
+    # when the dashboard (all its margins) is drawn
+    url = reverse("dashboard:index")
+    admin_client.get(url, {"company": shop.company.pk})
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(url, {"company": shop.company.pk}).content.decode()
+    # then no query names a settled order's Amazon id: 100,000 of them as parameters took seconds
+    amazon_ids = [order.amazon_order.amazon_id for order in orders]
+    assert "4.50" in page  # the three commissions
+    assert not [query for query in queries.captured_queries if any(i in query["sql"] for i in amazon_ids)]
