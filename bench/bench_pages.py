@@ -7,8 +7,8 @@ included) and the median printed in milliseconds. Targets: lists and attention p
 
 SQLite figures are `page_*_ms`, PostgreSQL ones `page_*_ms_postgres` (production's database: the figure
 that matters), on BENCH_PAGES_PG_URL (dropped and created; left filled afterwards, for EXPLAIN) when a
-server answers. BENCH_PAGES_ENGINES="postgres" measures one engine only. Alone:
-`python -m bench pages`, or `python -m bench.bench_pages postgres 100000` (one JSON line).
+server answers. BENCH_PAGES_ENGINES="postgres" measures one engine only; BENCH_PAGES_SETTLED=1 settles
+every order. Alone: `python -m bench pages`, or `python -m bench.bench_pages postgres 100000` (one JSON line).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 ORDERS = int(os.environ.get("BENCH_PAGES_ORDERS", "100000"))
+#: "1": every order also settled by Amazon (two fee lines each), as in production some weeks after the sale;
+#: off by default so that figures compare with earlier runs (the dashboard's margins read every fee).
+SETTLED = os.environ.get("BENCH_PAGES_SETTLED", "") == "1"
 ENGINES = os.environ.get("BENCH_PAGES_ENGINES", "sqlite,postgres").split(",")
 PG_URL = os.environ.get("BENCH_PAGES_PG_URL", "postgres://postgres@127.0.0.1:5432/sellersync_pages")
 REQUESTS = 7
@@ -146,7 +149,32 @@ def _fixtures(count: int) -> None:
             for n in numbers
             if n % 500 == 0
         )
+        if SETTLED:
+            _settle(account, [order.client_order_ref for order in orders], start)
     get_user_model().objects.create_superuser("bench", "bench@example.com", "bench-password")
+
+
+def _settle(account: object, amazon_ids: list[str], start: int) -> None:
+    """A commission and an FBA fee for each order, in one settlement of the account."""
+    from sellersync.amazon.models.settlements import AmazonSettlement, AmazonSettlementLine
+
+    settlement, _created = AmazonSettlement.objects.get_or_create(
+        account=account, group_id="BENCH-GROUP", defaults={"currency_code": "USD"}
+    )
+    fees = (("Commission", Decimal("-2.97")), ("FBAPerUnitFulfillmentFee", Decimal("-3.22")))
+    AmazonSettlementLine.objects.bulk_create(
+        AmazonSettlementLine(
+            settlement=settlement,
+            sequence=2 * (start + number) + index + 1,
+            event_type="shipment",
+            amazon_order_id=amazon_id,
+            kind="fee",
+            amount_type=amount_type,
+            amount=amount,
+        )
+        for number, amazon_id in enumerate(amazon_ids)
+        for index, (amount_type, amount) in enumerate(fees)
+    )
 
 
 def _median_ms(client, url: str) -> float:  # type: ignore[no-untyped-def]
@@ -183,6 +211,8 @@ def measure(engine: str, count: int) -> dict[str, object]:
         }
         suffix = "" if engine == "sqlite" else f"_{engine}"
         result: dict[str, object] = {"page_orders": count, f"page_fixtures_s{suffix}": f"{fixtures_s:.1f}"}
+        if SETTLED:
+            result["page_settled"] = "every order (two fee lines each)"
         for name, url in pages.items():
             result[f"{name}{suffix}"] = f"{_median_ms(client, url):.0f}"
         return result

@@ -144,6 +144,9 @@ class AmazonSettlementLine(models.Model):
                 fields=("settlement", "sequence"), name="%(app_label)s_%(class)s_unique_sequence"
             ),
         ]
+        # the dashboard's margins find an order's fee lines by its Amazon id (without it SQLite read every
+        # settlement line once per order line: ~1 s with 2,000 settled orders, 0.24 s with it, bench_pages)
+        indexes = [models.Index(fields=("amazon_order_id",), name="amazon_settle_line_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.amazon_order_id or self.event_type} {self.amount_type} {self.amount}"
