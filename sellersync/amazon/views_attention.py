@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,10 +17,13 @@ from sellersync.amazon.attention import SHIP_BY_WITHIN, needs_attention
 @login_required
 @permission_required("amazon.view_amazonorder", raise_exception=True)
 def attention(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     context = {
         **admin.site.each_context(request),
         "title": _("What needs attention"),
         "attention": needs_attention(request.user),
         "ship_by_hours": int(SHIP_BY_WITHIN.total_seconds() // 3600),
+        "now": now,
+        "ship_by_until": now + SHIP_BY_WITHIN,
     }
     return render(request, "amazon/attention.html", context)

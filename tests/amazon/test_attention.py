@@ -3,6 +3,8 @@ error, a refused shipment, an FBM delivery due within a day, and each account's 
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +53,26 @@ def test_attention_page_lists_what_failed_and_what_is_due(
     assert f'href="{reverse("admin:stock_picking_change", args=(refused_picking.pk,))}"' in page
     assert "Amazon sync failed" in page and "Canceled" in page
     assert f'href="{reverse("admin:stock_picking_validate", args=(due_picking.pk,))}"' in page
+    assert 'class="attention-error late"' not in _row_of(page, due_picking)  # due in 3 hours: not late yet
+    # and the whole list of what is due opens in the transfers' list, with the due delivery in it
+    all_due = re.search(r'id="all-ship-soon" href="([^"]+)"', page)
+    assert all_due is not None
+    listed = admin_client.get(html.unescape(all_due.group(1)))
+    assert listed.status_code == 200
+    assert f'href="{reverse("admin:stock_picking_change", args=(due_picking.pk,))}' in listed.content.decode()
+    # when the delivery's ship-by date has passed
+    Picking.objects.filter(pk=due_picking.pk).update(deadline=timezone.now() - timedelta(hours=2))
+    page = admin_client.get(reverse("amazon:attention")).content.decode()
+    # then it is marked late
+    assert 'class="attention-error late"' in _row_of(page, due_picking)
     # and the account's last run, its failed order counted
     assert f'href="{reverse("admin:amazon_syncrun_change", args=(run.pk,))}"' in page
     assert "1 order failed" in page
+
+
+def _row_of(page: str, picking: Picking) -> str:
+    """The attention page's table row of this delivery."""
+    validate = reverse("admin:stock_picking_validate", args=(picking.pk,))
+    rows = [row for row in page.split("<tr>") if validate in row]
+    assert len(rows) == 1
+    return rows[0]
