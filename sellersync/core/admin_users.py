@@ -88,7 +88,34 @@ class UserMembershipInline(CompanyScopedFields, admin.TabularInline):  # type: i
         return memberships.filter(company__in=companies_of(request.user))
 
 
-class CompanyUserAdmin(CompanyScopedAdmin, UserAdmin):
+class GrantLimitedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A user or group screen where a non-superuser changes and deletes only the records `may_manage` allows,
+    sees grantable choices only, and has no bulk delete (it does not ask about each record)."""
+
+    def may_manage(self, manager: Any, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def limit_grant_field(self, field: Any, request: HttpRequest) -> Any:
+        if field is not None and not sees_every_company(request.user):
+            field.help_text = GRANT_HELP
+        return field
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        if not sees_every_company(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class CompanyUserAdmin(GrantLimitedAdmin, CompanyScopedAdmin, UserAdmin):
     """Django's user screen, scoped to the user's companies and unable to grant more than one holds."""
 
     company_path = USER_PATH
@@ -105,25 +132,10 @@ class CompanyUserAdmin(CompanyScopedAdmin, UserAdmin):
             kwargs["queryset"] = grantable_permissions(request.user).select_related("content_type")
         elif db_field.name == "groups":
             kwargs["queryset"] = grantable_groups(request.user)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and not sees_every_company(request.user):
-            field.help_text = GRANT_HELP
-        return field
+        return self.limit_grant_field(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_manage_user(request.user, obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_manage_user(request.user, obj))
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        """No bulk delete for non-superusers: it does not ask about each user (see has_delete_permission)."""
-        actions: dict[str, Any] = super().get_actions(request)
-        if not sees_every_company(request.user):
-            actions.pop("delete_selected", None)
-        return actions
+    def may_manage(self, manager: Any, obj: Any) -> bool:
+        return may_manage_user(manager, obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -135,30 +147,16 @@ class CompanyUserAdmin(CompanyScopedAdmin, UserAdmin):
                 CompanyMembership.objects.get_or_create(user=user, company=company)
 
 
-class LimitedGroupAdmin(GroupAdmin):
+class LimitedGroupAdmin(GrantLimitedAdmin, GroupAdmin):
     """Django's group screen; a non-superuser gives a group only permissions they hold."""
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "permissions":
             kwargs["queryset"] = grantable_permissions(request.user)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and not sees_every_company(request.user):
-            field.help_text = GRANT_HELP
-        return field
+        return self.limit_grant_field(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_manage_group(request.user, obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_manage_group(request.user, obj))
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions: dict[str, Any] = super().get_actions(request)
-        if not sees_every_company(request.user):
-            actions.pop("delete_selected", None)
-        return actions
+    def may_manage(self, manager: Any, obj: Any) -> bool:
+        return may_manage_group(manager, obj)
 
 
 for _model, _model_admin in ((User, CompanyUserAdmin), (Group, LimitedGroupAdmin)):
