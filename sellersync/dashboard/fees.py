@@ -52,7 +52,9 @@ def amazon_fees_by_sales_order(sales_order_ids: Iterable[int] | QuerySet[Any]) -
     )
     # the settled bindings as a subquery: a list of every settled order's id as parameters took 2.7 s with
     # 100,000 settled orders on PostgreSQL
-    bindings = bound.filter(amazon_id__in=fee_lines.values("amazon_order_id"))
+    # (every fee line's order id, not fee_lines' nested subquery: PostgreSQL planned that one row by row)
+    settled = AmazonSettlementLine.objects.filter(kind=SettlementAmountKind.FEE).values("amazon_order_id")
+    bindings = bound.filter(amazon_id__in=settled)
     rows = bindings.values_list("account_id", "amazon_id", "sales_order_id").order_by()
     by_amazon_id = {(account_id, amazon_id): order_id for account_id, amazon_id, order_id in rows}
     products = _products_by_sku({account_id for account_id, _amazon_id in by_amazon_id})
