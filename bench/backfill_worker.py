@@ -30,18 +30,35 @@ DAYS = 365
 US = "ATVPDKIKX0DER"
 
 
+#: The sandbox's own mix (sandbox/generators.py): 55 % of orders are FBM, 8 % of those canceled. A seller
+#: ships FBM orders within days: only those of the last UNSHIPPED_DAYS days are still to ship when the history
+#: is imported (the backfill reads those few from the Orders API, for their order item ids).
+FBM_PERCENT = 55
+CANCELED_PERCENT = 8
+UNSHIPPED_DAYS = 2
+
+
 def _seed(http: httpx.Client, seller_id: str, count: int) -> None:
     """`count` orders bought over DAYS days, the clock moved one day between batches; then 6 hours more
     (FBA orders ship within 5 hours, FBM ones leave Pending within 29 minutes)."""
     per_day = [count // DAYS + (1 if day < count % DAYS else 0) for day in range(DAYS)]
-    for day_count in per_day:
-        while day_count > 0:
-            batch = min(1000, day_count)
-            body = {"seller_id": seller_id, "count": batch}
-            http.post("/_sandbox/orders", json=body, timeout=300).raise_for_status()
-            day_count -= batch
+    for day, day_count in enumerate(per_day):
+        fbm = day_count * FBM_PERCENT // 100
+        canceled = fbm * CANCELED_PERCENT // 100
+        shipped_status = "Shipped" if day < DAYS - UNSHIPPED_DAYS else "Unshipped"
+        _create(http, seller_id, canceled, {"fulfillment_channel": "MFN", "status": "Canceled"})
+        _create(http, seller_id, fbm - canceled, {"fulfillment_channel": "MFN", "status": shipped_status})
+        _create(http, seller_id, day_count - fbm, {"fulfillment_channel": "AFN"})
         http.post("/_sandbox/advance", json={"seconds": 86_400}).raise_for_status()
     http.post("/_sandbox/advance", json={"seconds": 6 * 3600}).raise_for_status()
+
+
+def _create(http: httpx.Client, seller_id: str, count: int, options: dict[str, Any]) -> None:
+    while count > 0:
+        batch = min(1000, count)
+        body = {"seller_id": seller_id, "count": batch, **options}
+        http.post("/_sandbox/orders", json=body, timeout=300).raise_for_status()
+        count -= batch
 
 
 def _prepare_database(var_dir: str, base_url: str) -> None:
