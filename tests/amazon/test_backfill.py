@@ -214,6 +214,20 @@ class Killed(BaseException):
     """A crash: not an Exception, so nothing catches it (as a SIGKILL, the run records nothing)."""
 
 
+def _books_of_one_run(world: Sandbox, account: AmazonAccount) -> dict[str, Any]:
+    """The books one uninterrupted backfill makes, rolled back afterwards: the database starts empty again."""
+
+    class Undo(Exception):
+        pass
+
+    books: dict[str, Any] = {}
+    with pytest.raises(Undo), transaction.atomic():
+        assert _backfill(world, account).status == SyncRunStatus.SUCCEEDED
+        books = _books(account)
+        raise Undo
+    return books
+
+
 def _kill_at(monkeypatch: pytest.MonkeyPatch, rng: random.Random, points: int) -> Callable[[], None]:
     """Arm a crash at a random one of the next `points` steps (report calls and applied orders)."""
     countdown = {"left": rng.randrange(points)}
@@ -253,14 +267,7 @@ def test_a_backfill_killed_anywhere_and_run_again_ends_with_the_books_of_one_run
     world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch, seed: int, batch: int
 ) -> None:
     # given the books of one uninterrupted run (rolled back afterwards: the same database starts empty)
-    class Undo(Exception):
-        pass
-
-    expected: dict[str, Any] = {}
-    with pytest.raises(Undo), transaction.atomic():
-        assert _backfill(world, account).status == SyncRunStatus.SUCCEEDED
-        expected = _books(account)
-        raise Undo
+    expected = _books_of_one_run(world, account)
     assert expected["sales_orders"] > 0 and not SalesOrder.objects.exists()
     assert not OrderBackfill.objects.exists()
     requested_before = world.calls("createReport")
@@ -342,14 +349,7 @@ def test_a_window_is_applied_in_batches_read_from_its_document_as_they_go(
     world: Sandbox, account: AmazonAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given the books of a run applying each window in one batch (rolled back afterwards)
-    class Undo(Exception):
-        pass
-
-    expected: dict[str, Any] = {}
-    with pytest.raises(Undo), transaction.atomic():
-        assert _backfill(world, account).status == SyncRunStatus.SUCCEEDED
-        expected = _books(account)
-        raise Undo
+    expected = _books_of_one_run(world, account)
     # and batches of 3 orders, with how far the document was read when each batch was applied
     monkeypatch.setattr(backfill_module, "APPLY_BATCH", 3)
     lines_read = {"count": 0}
